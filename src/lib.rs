@@ -1,0 +1,1 @@
+//! sencheck: a library for checking SEN data.
