@@ -1,0 +1,615 @@
+//! Reading a workspace's data files (CSV of any delimiter and the encodings UK school
+//! software writes) into typed tables, with every bad cell reported at once.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::config::{TableConfig, Workspace, span_of};
+use super::schema::{ColType, TableId, normalise_header};
+use super::values::{self, Value, parse_cell};
+use super::{ColumnData, Dataset, Table};
+use crate::diag::{Diag, Diags, SourceFile, Span, did_you_mean};
+
+/// How many bad cells of one file are shown before the rest are only counted.
+const MAX_CELL_ERRORS: usize = 25;
+
+/// Loads every table the workspace names and links them.
+pub fn load_workspace(ws: &Workspace) -> Result<Dataset, Diags> {
+    let mut diags = Diags::default();
+    let mut tables: Vec<Option<Table>> = TableId::all().map(|_| None).collect();
+    for (name, cfg) in &ws.config.tables {
+        let Some(id) = TableId::by_name(name.get_ref()) else {
+            let names: Vec<&str> = TableId::all().map(|t| t.schema().name).collect();
+            let mut d = ws.diag_at(
+                "unknown-table",
+                format!("sencheck has no table called `{}`", name.get_ref()),
+                span_of(name),
+                "not a table",
+            );
+            d = d.help(match did_you_mean(name.get_ref(), names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? The tables are: {}", names.join(", ")),
+                None => format!("the tables are: {}", names.join(", ")),
+            });
+            diags.push(d);
+            continue;
+        };
+        match load_table(ws, id, cfg) {
+            Ok(t) => tables[id.0] = Some(t),
+            Err(e) => diags.extend(e),
+        }
+    }
+    let current = match &ws.config.year {
+        Some(y) => match values::parse_year(y.get_ref()) {
+            Ok(v) => Some(v),
+            Err(expected) => {
+                diags.push(ws.diag_at(
+                    "config-bad-value",
+                    format!("`year = \"{}\"` is not an academic year", y.get_ref()),
+                    span_of(y),
+                    format!("expected {expected}"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut ds = Dataset::assemble(tables, current).map_err(|mut e| {
+        e.0.splice(0..0, diags.0.drain(..));
+        e
+    })?;
+    ds.warnings.0.splice(0..0, diags.0);
+    Ok(ds)
+}
+
+/// Decodes a data file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or the
+/// Windows-1252 that Excel writes for "CSV" on a UK machine.
+pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
+    if let Some(name) = encoding {
+        let enc = encoding_rs::Encoding::for_label(name.trim().as_bytes()).ok_or_else(|| {
+            format!("`{name}` is not an encoding sencheck knows (try utf-8 or windows-1252)")
+        })?;
+        let (text, _, _) = enc.decode(bytes);
+        return Ok(text.into_owned());
+    }
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _, _) = enc.decode(bytes);
+        return Ok(text.into_owned());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok(text.into_owned())
+        }
+    }
+}
+
+/// The delimiter most used in the header line, outside quotes.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0), (b'|', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for c in counts.iter_mut() {
+                if c.0 == b {
+                    c.1 += 1;
+                }
+            }
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|c| c.1)
+        .filter(|c| c.1 > 0)
+        .map_or(b',', |c| c.0)
+}
+
+/// Byte span of a 1-based line, without its line ending.
+pub fn line_span(text: &str, line: usize) -> Span {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return Span::new(text.len(), text.len()),
+        }
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+    Span::new(start, end.max(start))
+}
+
+/// Byte span of field `index` of the record starting at `start`.
+fn field_span(text: &str, start: usize, index: usize, delim: u8) -> Span {
+    let bytes = text.as_bytes();
+    let (mut field, mut quoted, mut field_start) = (0, false, start);
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && (b == delim || b == b'\n' || b == b'\r') {
+            if field == index {
+                return Span::new(field_start, i);
+            }
+            if b != delim {
+                break;
+            }
+            field += 1;
+            field_start = i + 1;
+        }
+        i += 1;
+    }
+    if field == index {
+        Span::new(field_start, i)
+    } else {
+        line_span(text, text[..start].matches('\n').count() + 1)
+    }
+}
+
+fn delimiter_of(ws: &Workspace, cfg: &TableConfig, text: &str) -> Result<u8, Diag> {
+    let Some(d) = &cfg.delimiter else {
+        return Ok(sniff_delimiter(text));
+    };
+    match d.get_ref().as_str() {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "tab" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        other => Err(ws.diag_at(
+            "config-bad-value",
+            format!("`{other}` is not a delimiter sencheck reads"),
+            span_of(d),
+            "expected `,` `;` `tab` or `|`",
+        )),
+    }
+}
+
+/// How a canonical column is filled.
+enum Source {
+    Header(usize),
+    Constant(Value),
+    RowNumber,
+}
+
+pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Table, Diags> {
+    let schema = id.schema();
+    let mut diags = Diags::default();
+    let shown = if ws.embedded.is_some() {
+        format!("{}/{}", ws.dir.display(), cfg.file.get_ref())
+    } else {
+        ws.dir.join(cfg.file.get_ref()).display().to_string()
+    };
+    let bytes = ws.read(cfg.file.get_ref()).map_err(|e| {
+        Diags(vec![
+            ws.diag_at(
+                "data-file-unreadable",
+                format!("cannot read the {} file {shown}: {e}", schema.name),
+                span_of(&cfg.file),
+                "named here",
+            )
+            .help("paths are relative to the folder that holds sencheck.toml"),
+        ])
+    })?;
+    let text = decode(&bytes, cfg.encoding.as_ref().map(|e| e.get_ref().as_str())).map_err(|msg| {
+        Diags(vec![ws.diag_at(
+            "config-bad-value",
+            msg,
+            cfg.encoding.as_ref().map(span_of).unwrap_or_default(),
+            "this encoding",
+        )])
+    })?;
+    // A BOM decoded as text would become part of the first header.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let source = SourceFile::new(shown.clone(), Arc::<str>::from(text.as_str()));
+    let delim = delimiter_of(ws, cfg, &text).map_err(|d| Diags(vec![d]))?;
+
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Err(e) => {
+            return Err(Diags(vec![
+                Diag::error(
+                    "csv-malformed",
+                    format!("cannot read the header line of {shown}: {e}"),
+                )
+                .in_file(&source),
+            ]));
+        }
+    };
+    if headers.iter().all(String::is_empty) {
+        return Err(Diags(vec![
+            Diag::error("csv-empty", format!("{shown} is empty"))
+                .in_file(&source)
+                .help("a data file needs a header line naming its columns"),
+        ]));
+    }
+    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+
+    // Which source fills each canonical column.
+    let mut sources: Vec<Option<Source>> = schema.columns.iter().map(|_| None).collect();
+    let mut origins: Vec<Option<String>> = schema.columns.iter().map(|_| None).collect();
+    let canonical: Vec<&str> = schema.columns.iter().map(|c| c.name).collect();
+    let unknown_column = |key: &toml::Spanned<String>| {
+        let mut d = ws.diag_at(
+            "unknown-column",
+            format!("the {} table has no column `{}`", schema.name, key.get_ref()),
+            span_of(key),
+            "not a column of this table",
+        );
+        d = d.help(match did_you_mean(key.get_ref(), canonical.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? Its columns are: {}", canonical.join(", ")),
+            None => format!("its columns are: {}", canonical.join(", ")),
+        });
+        d
+    };
+    for (key, header) in &cfg.columns {
+        let Some(ci) = schema.column(key.get_ref()) else {
+            diags.push(unknown_column(key));
+            continue;
+        };
+        let want = header.get_ref().trim();
+        match headers.iter().position(|h| h == want).or_else(|| {
+            let n = normalise_header(want);
+            normalised.iter().position(|h| *h == n)
+        }) {
+            Some(hi) => {
+                sources[ci] = Some(Source::Header(hi));
+                origins[ci] = Some(format!("column \"{}\"", headers[hi]));
+            }
+            None => {
+                let mut d = ws.diag_at(
+                    "missing-column",
+                    format!("{shown} has no column \"{want}\""),
+                    span_of(header),
+                    "this header is not in the file",
+                );
+                d = d.help(match did_you_mean(want, headers.iter().map(String::as_str)) {
+                    Some(s) => format!(
+                        "did you mean \"{s}\"? The file's headers are: {}",
+                        headers.join(", ")
+                    ),
+                    None => format!("the file's headers are: {}", headers.join(", ")),
+                });
+                diags.push(d);
+            }
+        }
+    }
+    for (key, value) in &cfg.constants {
+        let Some(ci) = schema.column(key.get_ref()) else {
+            diags.push(unknown_column(key));
+            continue;
+        };
+        let text = match value.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => String::new(),
+        };
+        match parse_cell(schema.columns[ci].ty, text.trim()) {
+            Ok(Some(v)) => {
+                sources[ci] = Some(Source::Constant(v));
+                origins[ci] = Some(format!("constant {text}"));
+            }
+            Ok(None) | Err(_) => diags.push(ws.diag_at(
+                "config-bad-value",
+                format!(
+                    "the constant for {}.{} is not {}",
+                    schema.name,
+                    key.get_ref(),
+                    schema.columns[ci].ty.describe()
+                ),
+                span_of(value),
+                format!("expected {}", schema.columns[ci].ty.describe()),
+            )),
+        }
+    }
+    if let Some(key) = &cfg.row_id {
+        match schema.column(key.get_ref()) {
+            Some(ci) => {
+                sources[ci] = Some(Source::RowNumber);
+                origins[ci] = Some("row number".to_string());
+            }
+            None => diags.push(unknown_column(key)),
+        }
+    }
+    // Default aliases for whatever is still unfilled.
+    for (ci, col) in schema.columns.iter().enumerate() {
+        if sources[ci].is_some() {
+            continue;
+        }
+        if let Some(hi) = normalised.iter().position(|h| col.aliases.contains(&h.as_str())) {
+            sources[ci] = Some(Source::Header(hi));
+            origins[ci] = Some(format!("column \"{}\"", headers[hi]));
+        }
+    }
+    if schema.pupil_keyed {
+        for key in ["upn", "year"] {
+            let ci = schema.column(key).unwrap_or(0);
+            if sources[ci].is_none() {
+                diags.push(
+                    Diag::error(
+                        "missing-column",
+                        format!("{shown} has no `{key}` column, which every {} row needs", schema.name),
+                    )
+                    .in_file(&source)
+                    .label(line_span(&text, 1), "headers")
+                    .help(if key == "upn" {
+                        format!("name the pupil id column in sencheck.toml: [tables.{}.columns] upn = \"...\" (or row_id = \"upn\" when every row is a different pupil)", schema.name)
+                    } else {
+                        format!("name the year column in sencheck.toml: [tables.{}.columns] year = \"...\", or give one for the whole file: [tables.{}.constants] year = \"2024/25\"", schema.name, schema.name)
+                    }),
+                );
+            }
+        }
+    }
+    // Value maps: canonical column → (lower-cased file value → canonical text).
+    let mut maps: Vec<BTreeMap<String, String>> = schema.columns.iter().map(|_| BTreeMap::new()).collect();
+    if id.schema().name == "results" {
+        // GCSE "U" (ungraded) scores no points; "X" (no result) is missing.
+        for c in ["grade", "target", "predicted", "estimate"] {
+            if let Some(ci) = schema.column(c) {
+                maps[ci].insert("u".into(), "0".into());
+                maps[ci].insert("x".into(), String::new());
+            }
+        }
+    }
+    for (key, map) in &cfg.values {
+        let Some(ci) = schema.column(key.get_ref()) else {
+            diags.push(unknown_column(key));
+            continue;
+        };
+        for (from, to) in map {
+            let target = to.get_ref().trim();
+            if !target.is_empty()
+                && let Err(expected) = parse_cell(schema.columns[ci].ty, target)
+            {
+                {
+                    diags.push(ws.diag_at(
+                        "config-bad-value",
+                        format!("\"{from}\" maps to \"{target}\", which is not {expected}"),
+                        span_of(to),
+                        format!("expected {expected}"),
+                    ));
+                }
+            }
+            maps[ci].insert(from.trim().to_lowercase(), target.to_string());
+        }
+    }
+    // Row filters: header → accepted values.
+    let mut keep: Vec<(usize, Vec<String>)> = Vec::new();
+    for (header, accepted) in &cfg.keep {
+        match headers.iter().position(|h| h == header.get_ref().trim()) {
+            Some(hi) => keep.push((hi, accepted.iter().map(|a| a.trim().to_lowercase()).collect())),
+            None => diags.push(
+                ws.diag_at(
+                    "missing-column",
+                    format!("{shown} has no column \"{}\" to keep rows by", header.get_ref()),
+                    span_of(header),
+                    "not a header of the file",
+                )
+                .help(format!("the file's headers are: {}", headers.join(", "))),
+            ),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    // Read the rows.
+    let mut columns: Vec<Option<ColumnData>> = schema
+        .columns
+        .iter()
+        .zip(&sources)
+        .map(|(c, s)| {
+            s.as_ref().map(|_| match c.ty {
+                ColType::Number => ColumnData::Num(Vec::new()),
+                ColType::Bool => ColumnData::Bool(Vec::new()),
+                ColType::Year => ColumnData::Year(Vec::new()),
+                _ => ColumnData::Str(Vec::new()),
+            })
+        })
+        .collect();
+    let mut lines = Vec::new();
+    let mut cell_errors = 0usize;
+    let mut data_row = 0usize;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                diags.push(
+                    Diag::error(
+                        "csv-malformed",
+                        format!("{shown} line {line} cannot be read as CSV: {e}"),
+                    )
+                    .in_file(&source)
+                    .label(line_span(&text, line), "this line")
+                    .help("look for an unmatched quote or a line break inside a cell"),
+                );
+                break;
+            }
+        }
+        data_row += 1;
+        let pos = record.position().cloned();
+        let line = pos.as_ref().map_or(data_row + 1, |p| p.line() as usize);
+        let start = pos.as_ref().map_or(0, |p| p.byte() as usize);
+        // Excel leaves rows of bare delimiters at the end of a sheet.
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            diags.push(
+                Diag::error(
+                    "csv-field-count",
+                    format!(
+                        "{shown} line {line} has {} fields but the header has {}",
+                        record.len(),
+                        headers.len()
+                    ),
+                )
+                .in_file(&source)
+                .label(line_span(&text, line), format!("{} fields", record.len()))
+                .help("a cell containing the delimiter must be quoted"),
+            );
+            cell_errors += 1;
+            continue;
+        }
+        if !keep
+            .iter()
+            .all(|(hi, acc)| acc.contains(&record.get(*hi).unwrap_or("").trim().to_lowercase()))
+        {
+            continue;
+        }
+        lines.push(line);
+        for (ci, src) in sources.iter().enumerate() {
+            let Some(src) = src else { continue };
+            let col = &schema.columns[ci];
+            let parsed = match src {
+                Source::Constant(v) => Ok(Some(v.clone())),
+                Source::RowNumber => Ok(Some(Value::Str(format!("ROW{data_row:05}")))),
+                Source::Header(hi) => {
+                    let raw = record.get(*hi).unwrap_or("").trim();
+                    let mapped = maps[ci].get(&raw.to_lowercase()).map_or(raw, String::as_str);
+                    parse_cell(col.ty, mapped).map_err(|expected| (*hi, raw.to_string(), expected))
+                }
+            };
+            let value = match parsed {
+                Ok(v) => v,
+                Err((hi, raw, expected)) => {
+                    cell_errors += 1;
+                    if cell_errors <= MAX_CELL_ERRORS {
+                        diags.push(
+                            Diag::error(
+                                "bad-value",
+                                format!(
+                                    "{shown} line {line}, column \"{}\" ({}.{}): \"{raw}\" is not {expected}",
+                                    headers[hi], schema.name, col.name
+                                ),
+                            )
+                            .in_file(&source)
+                            .label(field_span(&text, start, hi, delim), format!("expected {expected}"))
+                            .help(format!(
+                                "fix the cell, or map the value in sencheck.toml: [tables.{}.values.{}] \"{raw}\" = \"...\"",
+                                schema.name, col.name
+                            )),
+                        );
+                    }
+                    None
+                }
+            };
+            if matches!(col.name, "upn" | "year")
+                && value.is_none()
+                && cell_errors <= MAX_CELL_ERRORS
+                && let Source::Header(hi) = src
+                && record.get(*hi).is_some_and(|c| c.trim().is_empty())
+            {
+                cell_errors += 1;
+                diags.push(
+                    Diag::error(
+                        "missing-key",
+                        format!("{shown} line {line}: the {} cell is blank", col.name),
+                    )
+                    .in_file(&source)
+                    .label(field_span(&text, start, *hi, delim), "blank")
+                    .help("every row needs the pupil and the academic year"),
+                );
+            }
+            push_value(columns[ci].as_mut(), value);
+        }
+    }
+    if cell_errors > MAX_CELL_ERRORS {
+        diags.push(Diag::error(
+            "bad-value",
+            format!(
+                "{shown}: {} more bad cells not shown ({cell_errors} in all)",
+                cell_errors - MAX_CELL_ERRORS
+            ),
+        ));
+    }
+    if id.schema().name == "attendance" {
+        derive_attendance(schema, &mut columns, &mut origins, lines.len());
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Table {
+        id,
+        source,
+        columns,
+        rows: lines.len(),
+        lines,
+        origins,
+    })
+}
+
+fn push_value(col: Option<&mut ColumnData>, v: Option<Value>) {
+    match (col, v) {
+        (Some(ColumnData::Num(c)), Some(Value::Num(n))) => c.push(Some(n)),
+        (Some(ColumnData::Bool(c)), Some(Value::Bool(b))) => c.push(Some(b)),
+        (Some(ColumnData::Year(c)), Some(Value::Year(y))) => c.push(Some(y)),
+        (Some(ColumnData::Str(c)), Some(Value::Str(s))) => c.push(Some(Arc::from(s.as_str()))),
+        (Some(ColumnData::Num(c)), _) => c.push(None),
+        (Some(ColumnData::Bool(c)), _) => c.push(None),
+        (Some(ColumnData::Year(c)), _) => c.push(None),
+        (Some(ColumnData::Str(c)), _) => c.push(None),
+        (None, _) => {}
+    }
+}
+
+/// Exports give attendance as present sessions, as absences, or as authorised and
+/// unauthorised absences; fill in whichever of present/absent is missing.
+fn derive_attendance(
+    schema: &super::schema::TableSchema,
+    columns: &mut [Option<ColumnData>],
+    origins: &mut [Option<String>],
+    rows: usize,
+) {
+    let idx = |n: &str| schema.column(n).unwrap_or(usize::MAX);
+    let (possible, present, absent, auth, unauth) = (
+        idx("possible"),
+        idx("present"),
+        idx("absent"),
+        idx("authorised"),
+        idx("unauthorised"),
+    );
+    let num = |cols: &[Option<ColumnData>], i: usize| -> Option<Vec<Option<f64>>> {
+        match cols.get(i) {
+            Some(Some(ColumnData::Num(v))) => Some(v.clone()),
+            _ => None,
+        }
+    };
+    if num(columns, absent).is_none()
+        && let (Some(a), Some(u)) = (num(columns, auth), num(columns, unauth))
+    {
+        let v = (0..rows).map(|r| Some(a[r]? + u[r]?)).collect();
+        columns[absent] = Some(ColumnData::Num(v));
+        origins[absent] = Some("authorised + unauthorised".into());
+    }
+    if num(columns, absent).is_none()
+        && let (Some(p), Some(pr)) = (num(columns, possible), num(columns, present))
+    {
+        let v = (0..rows).map(|r| Some(p[r]? - pr[r]?)).collect();
+        columns[absent] = Some(ColumnData::Num(v));
+        origins[absent] = Some("possible − present".into());
+    }
+    if num(columns, present).is_none()
+        && let (Some(p), Some(ab)) = (num(columns, possible), num(columns, absent))
+    {
+        let v = (0..rows).map(|r| Some(p[r]? - ab[r]?)).collect();
+        columns[present] = Some(ColumnData::Num(v));
+        origins[present] = Some("possible − absent".into());
+    }
+}

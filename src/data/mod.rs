@@ -1,0 +1,295 @@
+//! Stage 1 — load data: the workspace's files become typed, columnar tables keyed by pupil and
+//! academic year, linked to `pupils`. Nothing here knows about rules.
+
+pub mod config;
+pub mod load;
+pub mod national;
+pub mod schema;
+pub mod values;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::diag::{Diag, Diags, SourceFile};
+pub use schema::{ColType, TableId};
+
+/// One column's cells; `None` is a missing value (a blank cell), never zero.
+#[derive(Debug, Clone)]
+pub enum ColumnData {
+    Num(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+    Str(Vec<Option<Arc<str>>>),
+    Year(Vec<Option<i32>>),
+}
+
+impl ColumnData {
+    pub fn is_missing(&self, row: usize) -> bool {
+        match self {
+            ColumnData::Num(v) => v[row].is_none(),
+            ColumnData::Bool(v) => v[row].is_none(),
+            ColumnData::Str(v) => v[row].is_none(),
+            ColumnData::Year(v) => v[row].is_none(),
+        }
+    }
+    pub fn num(&self, row: usize) -> Option<f64> {
+        match self {
+            ColumnData::Num(v) => v[row],
+            ColumnData::Bool(v) => v[row].map(|b| if b { 1.0 } else { 0.0 }),
+            _ => None,
+        }
+    }
+    pub fn text(&self, row: usize) -> Option<&str> {
+        match self {
+            ColumnData::Str(v) => v[row].as_deref(),
+            _ => None,
+        }
+    }
+    pub fn boolean(&self, row: usize) -> Option<bool> {
+        match self {
+            ColumnData::Bool(v) => v[row],
+            _ => None,
+        }
+    }
+}
+
+/// A loaded table: the columns of its schema that the file provides.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub id: TableId,
+    pub source: SourceFile,
+    /// Indexed like the schema's columns; `None` where the file lacks the column.
+    pub columns: Vec<Option<ColumnData>>,
+    /// The 1-based line in the file of each row, for diagnostics.
+    pub lines: Vec<usize>,
+    pub rows: usize,
+    /// Where each provided column came from (a header, a constant, the row number).
+    pub origins: Vec<Option<String>>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&ColumnData> {
+        self.id
+            .schema()
+            .column(name)
+            .and_then(|i| self.columns[i].as_ref())
+    }
+    pub fn has(&self, col: usize) -> bool {
+        self.columns.get(col).is_some_and(Option::is_some)
+    }
+}
+
+/// Rows of a linked table that belong to each pupils row (same pupil, same year), stored
+/// compactly: the rows of pupil-row `i` are `rows[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Clone)]
+pub struct Link {
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Link {
+    pub fn rows_of(&self, pupil_row: usize) -> &[u32] {
+        let (a, b) = (
+            self.offsets[pupil_row] as usize,
+            self.offsets[pupil_row + 1] as usize,
+        );
+        &self.rows[a..b]
+    }
+}
+
+/// Every table of a workspace, linked, with its academic years.
+#[derive(Debug)]
+pub struct Dataset {
+    pub tables: Vec<Option<Table>>,
+    pub links: Vec<Option<Link>>,
+    /// Academic years (start years) present in `pupils`, ascending.
+    pub years: Vec<i32>,
+    /// pupils rows of each year.
+    pub rows_by_year: BTreeMap<i32, Vec<u32>>,
+        pub current_year: i32,
+    /// For each pupils row, the same pupil's row the academic year before, if any.
+    pub prev_row: Vec<Option<u32>>,
+    /// Problems that do not stop a run (e.g. rows that name no pupil on roll).
+    pub warnings: Diags,
+}
+
+impl Dataset {
+    pub fn table(&self, id: TableId) -> Option<&Table> {
+        self.tables.get(id.0).and_then(Option::as_ref)
+    }
+    pub fn pupils(&self) -> Option<&Table> {
+        self.table(TableId::PUPILS)
+    }
+    pub fn link(&self, id: TableId) -> Option<&Link> {
+        self.links.get(id.0).and_then(Option::as_ref)
+    }
+    pub fn has_column(&self, table: TableId, col: usize) -> bool {
+        self.table(table).is_some_and(|t| t.has(col))
+    }
+
+    /// Links the loaded tables and settles the academic years. `current` is the configured
+    /// current year, if any.
+    pub fn assemble(tables: Vec<Option<Table>>, current: Option<i32>) -> Result<Dataset, Diags> {
+        let mut diags = Diags::default();
+        let Some(pupils) = tables.get(TableId::PUPILS.0).and_then(Option::as_ref) else {
+            diags.push(
+                Diag::error("no-pupils-table", "the workspace has no `pupils` table")
+                    .help("name the pupils file in sencheck.toml: [tables.pupils] file = \"pupils.csv\""),
+            );
+            return Err(diags);
+        };
+        let (upn, year) = (key_column(pupils, "upn"), year_column(pupils));
+        let mut index: HashMap<(&str, i32), usize> = HashMap::new();
+        let mut rows_by_year: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
+        for row in 0..pupils.rows {
+            let (Some(u), Some(y)) = (upn.and_then(|c| c.text(row)), year.and_then(|c| c[row])) else {
+                continue; // load already reported blank keys as errors
+            };
+            if let Some(&first) = index.get(&(u, y)) {
+                diags.push(row_diag(
+                    pupils,
+                    row,
+                    "duplicate-pupil",
+                    format!(
+                        "pupil {u} appears twice for {} in {}",
+                        values::format_year(y),
+                        pupils.source.name
+                    ),
+                    format!("first on line {}", pupils.lines[first]),
+                ));
+                continue;
+            }
+            index.insert((u, y), row);
+            rows_by_year.entry(y).or_default().push(row as u32);
+        }
+        let years: Vec<i32> = rows_by_year.keys().copied().collect();
+        let current_year = match current {
+            Some(y) => {
+                if !rows_by_year.contains_key(&y) {
+                    diags.push(
+                        Diag::error(
+                            "year-not-in-data",
+                            format!(
+                                "the current year {} has no pupils in {}",
+                                values::format_year(y),
+                                pupils.source.name
+                            ),
+                        )
+                        .help(format!(
+                            "the pupils file holds {}",
+                            if years.is_empty() {
+                                "no years".to_string()
+                            } else {
+                                years
+                                    .iter()
+                                    .map(|y| values::format_year(*y))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            }
+                        )),
+                    );
+                }
+                y
+            }
+            None => match years.last() {
+                Some(y) => *y,
+                None => {
+                    diags.push(Diag::error(
+                        "no-pupils",
+                        format!("{} has no pupil rows", pupils.source.name),
+                    ));
+                    0
+                }
+            },
+        };
+
+        let mut links = vec![None; tables.len()];
+        let mut warnings = Diags::default();
+        for (i, t) in tables.iter().enumerate() {
+            let Some(t) = t else { continue };
+            if i == TableId::PUPILS.0 || !t.id.schema().pupil_keyed {
+                continue;
+            }
+            let (tu, ty) = (key_column(t, "upn"), year_column(t));
+            let mut per_pupil: Vec<Vec<u32>> = vec![Vec::new(); pupils.rows];
+            let mut orphans: Vec<usize> = Vec::new();
+            for row in 0..t.rows {
+                let (Some(u), Some(y)) = (tu.and_then(|c| c.text(row)), ty.and_then(|c| c[row])) else {
+                    continue;
+                };
+                match index.get(&(u, y)) {
+                    Some(&p) => per_pupil[p].push(row as u32),
+                    None => orphans.push(row),
+                }
+            }
+            if let Some(&first) = orphans.first() {
+                warnings.push(
+                    row_diag(
+                        t,
+                        first,
+                        "row-without-pupil",
+                        format!(
+                            "{} row{} in {} name a pupil who is not in pupils for that year; they are not counted",
+                            orphans.len(),
+                            if orphans.len() == 1 { "" } else { "s" },
+                            t.source.name
+                        ),
+                        "first such row",
+                    )
+                    .help("check the UPNs and years match the pupils file")
+                    .warn(),
+                );
+            }
+            let mut offsets = Vec::with_capacity(pupils.rows + 1);
+            let mut rows = Vec::new();
+            offsets.push(0u32);
+            for r in per_pupil {
+                rows.extend(r);
+                offsets.push(rows.len() as u32);
+            }
+            links[i] = Some(Link { offsets, rows });
+        }
+                let mut prev_row = vec![None; pupils.rows];
+        for (&(u, y), &row) in &index {
+            if let Some(&p) = index.get(&(u, y - 1)) {
+                prev_row[row] = Some(p as u32);
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Dataset {
+            tables,
+            links,
+            years,
+            rows_by_year,
+            current_year,
+            prev_row,
+            warnings,
+        })
+    }
+}
+
+fn key_column<'a>(t: &'a Table, name: &str) -> Option<&'a ColumnData> {
+    t.column(name)
+}
+
+fn year_column(t: &Table) -> Option<&Vec<Option<i32>>> {
+    match t.column("year") {
+        Some(ColumnData::Year(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// A diagnostic pointing at a whole row of a data file.
+pub fn row_diag(t: &Table, row: usize, code: &'static str, msg: String, label: impl Into<String>) -> Diag {
+    let line = t.lines.get(row).copied().unwrap_or(0);
+    let span = load::line_span(&t.source.text, line);
+    Diag::error(code, msg).in_file(&t.source).label(span, label)
+}
+
+impl Diag {
+    fn warn(mut self) -> Self {
+        self.level = crate::diag::Level::Warning;
+        self
+    }
+}

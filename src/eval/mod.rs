@@ -1,0 +1,896 @@
+//! Stage 4 — evaluate: the plan runs over the dataset for the year judged. Cohorts become
+//! sets of pupils, measures become figures (with how many pupils counted and how many were
+//! missing), and each rule's first clause that holds becomes a finding.
+
+mod aggregate;
+
+use std::collections::BTreeSet;
+
+use crate::data::schema::{CodeSet, Reduce, TableId};
+use crate::data::values::format_year;
+use crate::data::{ColumnData, Dataset};
+use crate::data::national;
+use crate::finding::{
+    Figure, Finding, NotRun, Outcome, Report, TestReport, YearValue, format_opt, format_value,
+};
+use crate::stats;
+use crate::lang::ast::{BinOp, CmpOp, Severity};
+use crate::plan::*;
+
+pub use aggregate::{Fig, Sample};
+
+/// Evaluates every rule of the plan for the dataset's current year.
+pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>) -> Report {
+    let mut ev = Evaluator::new(plan, ds, ds.current_year);
+    let mut findings = Vec::new();
+    let mut not_run = Vec::new();
+    let mut disabled = Vec::new();
+    for rule in &plan.rules {
+        if rule.disabled {
+            disabled.push(rule.meta.id.clone());
+            continue;
+        }
+        let missing: Vec<String> = rule
+            .needs
+            .iter()
+            .filter(|n| match n {
+                Need::Table(t) => ds.table(*t).is_none(),
+                Need::Column(t, c) => ds.table(*t).is_some() && !ds.has_column(*t, *c),
+            })
+            .map(Need::describe)
+            .collect();
+        if !missing.is_empty() {
+            not_run.push(NotRun {
+                rule: rule.meta.id.clone(),
+                title: rule.meta.title.clone(),
+                question: rule.meta.question.clone(),
+                key_question: rule.meta.key_question.clone(),
+                needs: missing,
+            });
+            continue;
+        }
+        findings.extend(ev.rule(rule));
+    }
+    let order = |k: &str| {
+        crate::questions::KEY_QUESTIONS
+            .iter()
+            .position(|q| q.id == k)
+            .unwrap_or(usize::MAX)
+    };
+    // Stable: within a key question, rules keep their pack order.
+    findings.sort_by_key(|f| order(&f.key_question));
+    not_run.sort_by_key(|n| order(&n.key_question));
+    let data_notes = ev.data_notes();
+    Report {
+        format_version: crate::finding::FORMAT_VERSION,
+        school,
+        year: format_year(ds.current_year),
+        findings,
+        not_run,
+        disabled,
+        data_notes,
+    }
+}
+
+/// A set of pupils rows (ascending).
+pub type Members = Vec<u32>;
+
+pub struct Evaluator<'a> {
+    plan: &'a Plan,
+    ds: &'a Dataset,
+    year: i32,
+    /// Named cohorts of the year, computed once: members and how many could not be placed.
+    cohorts: Vec<Option<(Members, usize)>>,
+    /// Membership bitmaps for `InCohort`, over all pupils rows.
+    bitmaps: Vec<Option<Vec<bool>>>,
+    /// Pupil lists that could not judge some pupils: (rule id, how many).
+    list_unknown: Vec<(String, usize)>,
+    /// The window of the rule being judged.
+    window: Option<u32>,
+    /// The `for each` group being judged: its plan and value, to find it in other years.
+    group: Option<(GroupPlan, String)>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(plan: &'a Plan, ds: &'a Dataset, year: i32) -> Self {
+        let n = plan.cohorts.len();
+        Evaluator {
+            plan,
+            ds,
+            year,
+            cohorts: vec![None; n],
+            bitmaps: vec![None; n],
+            list_unknown: Vec::new(),
+            window: None,
+            group: None,
+        }
+    }
+
+    fn year_rows(&self) -> Members {
+        self.ds.rows_by_year.get(&self.year).cloned().unwrap_or_default()
+    }
+
+    pub fn named(&mut self, id: CohortId) -> Members {
+        if let Some((m, _)) = &self.cohorts[id.0] {
+            return m.clone();
+        }
+        let plan = &self.plan.cohorts[id.0];
+        let base = match plan.base {
+            Some(b) => self.named(b),
+            None => self.year_rows(),
+        };
+        let (members, unknown) = match &plan.filter {
+            Some(f) => self.select(&base, f),
+            None => (base, 0),
+        };
+        self.cohorts[id.0] = Some((members.clone(), unknown));
+        members
+    }
+
+    fn select(&mut self, base: &[u32], f: &Filter) -> (Members, usize) {
+        let mut out = Vec::with_capacity(base.len());
+        let mut unknown = 0;
+        for &r in base {
+            match self.filter(f, r as usize) {
+                Some(true) => out.push(r),
+                Some(false) => {}
+                None => unknown += 1,
+            }
+        }
+        (out, unknown)
+    }
+
+    pub fn cohort(&mut self, c: &CohortRef, group: Option<&Members>) -> Members {
+        match c {
+            CohortRef::Named(id) => self.named(*id),
+            CohortRef::Group => group.cloned().unwrap_or_default(),
+            CohortRef::Where(base, f) => {
+                let base = self.cohort(base, group);
+                self.select(&base, f).0
+            }
+        }
+    }
+
+    fn in_cohort(&mut self, id: CohortId, row: usize) -> bool {
+        if self.bitmaps[id.0].is_none() {
+            let members = self.named(id);
+            let rows = self.ds.pupils().map_or(0, |p| p.rows);
+            let mut bm = vec![false; rows];
+            for m in members {
+                bm[m as usize] = true;
+            }
+            self.bitmaps[id.0] = Some(bm);
+        }
+        self.bitmaps[id.0]
+            .as_ref()
+            .and_then(|b| b.get(row).copied())
+            .unwrap_or(false)
+    }
+
+    // ------------------------------------------------------------------ one pupil
+
+    fn column(&self, table: TableId, col: usize) -> Option<&'a ColumnData> {
+        self.ds
+            .table(table)
+            .and_then(|t| t.columns.get(col))
+            .and_then(Option::as_ref)
+    }
+
+    /// A pupil's value; `None` when missing.
+    pub fn pvalue(&self, e: &PExpr, row: usize) -> Option<f64> {
+        match e {
+            PExpr::Num(n) => Some(*n),
+            PExpr::Col { table, col, reduce } => {
+                let c = self.column(*table, *col)?;
+                if *table == TableId::PUPILS {
+                    return c.num(row);
+                }
+                let rows = self.ds.link(*table)?.rows_of(row);
+                let vals: Vec<f64> = rows.iter().filter_map(|&r| c.num(r as usize)).collect();
+                if vals.is_empty() {
+                    return None;
+                }
+                let sum: f64 = vals.iter().sum();
+                Some(match reduce {
+                    Reduce::Sum => sum,
+                    Reduce::Mean => sum / vals.len() as f64,
+                })
+            }
+            PExpr::RowCount(table) => Some(self.ds.link(*table).map_or(0, |l| l.rows_of(row).len()) as f64),
+            PExpr::Ratio(a, b) => {
+                let (a, b) = (self.pvalue(a, row)?, self.pvalue(b, row)?);
+                (b > 0.0).then(|| a / b)
+            }
+            PExpr::Binary(op, a, b) => arith(*op, self.pvalue(a, row)?, self.pvalue(b, row)?),
+            PExpr::Neg(a) => self.pvalue(a, row).map(|v| -v),
+            PExpr::Prev(a) => {
+                let prev = self.ds.prev_row.get(row).copied().flatten()?;
+                self.pvalue(a, prev as usize)
+            }
+        }
+    }
+
+    fn pupil_text(&self, table: TableId, col: usize, row: usize) -> Option<String> {
+        let c = self.column(table, col)?;
+        if table == TableId::PUPILS {
+            return c.text(row).map(str::to_string);
+        }
+        let rows = self.ds.link(table)?.rows_of(row);
+        let vals: BTreeSet<&str> = rows.iter().filter_map(|&r| c.text(r as usize)).collect();
+        (!vals.is_empty()).then(|| vals.into_iter().collect::<Vec<_>>().join(", "))
+    }
+
+    /// Kleene logic: `None` is unknown (a value was missing).
+    pub fn filter(&mut self, f: &Filter, row: usize) -> Option<bool> {
+        match f {
+            Filter::Cmp(op, a, b) => Some(compare(*op, self.pvalue(a, row)?, self.pvalue(b, row)?)),
+            Filter::TextIn { col, values, negated } => {
+                let v = self.column(TableId::PUPILS, *col)?.text(row)?;
+                Some(values.iter().any(|x| x == v) != *negated)
+            }
+            Filter::LinkedTextIn {
+                table,
+                col,
+                values,
+                negated,
+            } => {
+                let c = self.column(*table, *col)?;
+                let rows = self.ds.link(*table)?.rows_of(row);
+                let hit = rows
+                    .iter()
+                    .any(|&r| c.text(r as usize).is_some_and(|v| values.iter().any(|x| x == v)));
+                Some(hit != *negated)
+            }
+            Filter::Bool(e) => self.pvalue(e, row).map(|v| v != 0.0),
+            Filter::InCohort(id) => Some(self.in_cohort(*id, row)),
+            Filter::And(parts) => {
+                let mut unknown = false;
+                for p in parts {
+                    match self.filter(p, row) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown { None } else { Some(true) }
+            }
+            Filter::Or(parts) => {
+                let mut unknown = false;
+                for p in parts {
+                    match self.filter(p, row) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                if unknown { None } else { Some(false) }
+            }
+            Filter::Not(p) => self.filter(p, row).map(|b| !b),
+            Filter::Prev(p) => {
+                let prev = self.ds.prev_row.get(row).copied().flatten()?;
+                self.filter(p, prev as usize)
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ figures
+
+    pub fn mvalue(&mut self, e: &MExpr, group: Option<&Members>) -> Fig {
+        match e {
+            MExpr::Const(v, u) => Fig::constant(*v, *u),
+            MExpr::Agg { agg, cohort, unit } => {
+                let members = self.cohort(cohort, group);
+                self.aggregate(agg, &members, *unit)
+            }
+            MExpr::Figure { inner, .. } => self.mvalue(inner, group),
+            MExpr::Neg(inner) => {
+                let mut f = self.mvalue(inner, group);
+                f.value = f.value.map(|v| -v);
+                f.sample = Sample::None;
+                f
+            }
+            MExpr::Binary(op, a, b, unit) => {
+                let (fa, fb) = (self.mvalue(a, group), self.mvalue(b, group));
+                let value = match (fa.value, fb.value) {
+                    (Some(x), Some(y)) => arith(*op, x, y),
+                    _ => None,
+                };
+                // A figure made of constants only (95% - 2pp) stays a constant.
+                let base = if fa.constant { &fb } else { &fa };
+                Fig { value, unit: *unit, constant: fa.constant && fb.constant, ..base.counts_only() }
+            }
+            MExpr::Representation { group: g, outcome } => {
+                let members = self.cohort(g, group);
+                let outcome = self.cohort(outcome, group);
+                let school = self.year_rows();
+                let in_outcome: BTreeSet<u32> = outcome.iter().copied().collect();
+                let x_group = members.iter().filter(|r| in_outcome.contains(r)).count();
+                let rep = stats::representation(
+                    x_group as u64,
+                    members.len() as u64,
+                    outcome.len() as u64,
+                    school.len() as u64,
+                    stats::Alternative::TwoSided,
+                    0.95,
+                );
+                Fig {
+                    value: rep.index,
+                    unit: Unit::Number,
+                    n: members.len(),
+                    missing: 0,
+                    size: members.len(),
+                    constant: false,
+                    source: None,
+                    sample: Sample::Representation {
+                        x_group,
+                        n_group: members.len(),
+                        x_school: outcome.len(),
+                        n_school: school.len(),
+                    },
+                }
+            }
+            MExpr::National { measure, group: g, unit } => match national::latest(measure, g, self.year) {
+                Some(f) => Fig {
+                    source: Some(format!("national figure for {}, DfE: {}", format_year(f.year), f.source)),
+                    ..Fig::constant(f.value, *unit)
+                },
+                None => Fig {
+                    value: None,
+                    source: Some(format!("no national figure published for {} or before", format_year(self.year))),
+                    ..Fig::constant(0.0, *unit)
+                },
+            },
+            MExpr::WindowMean(inner) => {
+                let series = self.series(inner, group);
+                let vals: Vec<f64> = series.iter().filter_map(|(_, f)| f.value).collect();
+                let value = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
+                Fig { value, ..Fig::constant(0.0, inner.unit()) }
+            }
+        }
+    }
+
+    /// The years of the rule's window, oldest first, ending with the year judged.
+    fn window_years(&self) -> Vec<i32> {
+        let n = self.window.unwrap_or(1) as i32;
+        (self.year - n + 1..=self.year).collect()
+    }
+
+    /// A figure for each year of the window. In a `for each` rule the group is the pupils
+    /// with the group's value in that year.
+    fn series(&mut self, e: &MExpr, group: Option<&Members>) -> Vec<(i32, Fig)> {
+        let mut out = Vec::new();
+        for y in self.window_years() {
+            if y == self.year {
+                out.push((y, self.mvalue(e, group)));
+                continue;
+            }
+            let mut other = Evaluator::new(self.plan, self.ds, y);
+            other.window = self.window;
+            let members = match &self.group {
+                Some((g, label)) => {
+                    let within = other.named(g.within);
+                    other
+                        .groups(g, &within)
+                        .0
+                        .into_iter()
+                        .find(|(l, _)| l == label)
+                        .map(|(_, m)| m)
+                        .or(Some(Vec::new()))
+                }
+                None => None,
+            };
+            let fig = if self.ds.rows_by_year.contains_key(&y) {
+                other.mvalue(e, members.as_ref())
+            } else {
+                Fig { value: None, ..Fig::constant(0.0, e.unit()) }
+            };
+            out.push((y, fig));
+        }
+        out
+    }
+
+    /// A significance test between two figures, by what they are.
+    fn sig(&mut self, above: bool, a: &MExpr, b: &MExpr, group: Option<&Members>, confidence: f64) -> stats::TestResult {
+        let (fa, fb) = (self.mvalue(a, group), self.mvalue(b, group));
+        let alt = stats::Alternative::TwoSided;
+        let _ = above;
+        let invalid = || stats::representation(1, 0, 0, 0, alt, confidence).test;
+        match (&fa.sample, &fb.sample, fb.value) {
+            (Sample::Proportion { k, n }, Sample::Proportion { k: k2, n: n2 }, _) => {
+                stats::compare_proportions(*k as u64, *n as u64, *k2 as u64, *n2 as u64, alt, confidence)
+            }
+            (Sample::Values(x), Sample::Values(y), _) => stats::welch_t(x, y, alt, confidence),
+            (Sample::Proportion { k, n }, Sample::None, Some(p0)) if fb.constant => {
+                stats::proportion_vs_value(*k as u64, *n as u64, p0, alt, confidence)
+            }
+            (Sample::Values(x), Sample::None, Some(mu)) if fb.constant => stats::one_sample_t(x, mu, alt, confidence),
+            (Sample::Representation { x_group, n_group, x_school, n_school }, _, _) => {
+                stats::representation(*x_group as u64, *n_group as u64, *x_school as u64, *n_school as u64, alt, confidence)
+                    .test
+            }
+            _ => invalid(),
+        }
+    }
+
+    fn test(&mut self, t: &Test, group: Option<&Members>, rule: &RulePlan) -> Option<bool> {
+        match t {
+            Test::Cmp(op, a, b) => {
+                let (x, y) = (self.mvalue(a, group).value?, self.mvalue(b, group).value?);
+                Some(compare(*op, x, y))
+            }
+            Test::Sig { above, a, b, .. } => {
+                let r = self.sig(*above, a, b, group, rule.confidence);
+                match stats::judge(&r, 1, 0, 1.0 - rule.confidence) {
+                    stats::Verdict::SignificantlyAbove => Some(*above),
+                    stats::Verdict::SignificantlyBelow => Some(!*above),
+                    stats::Verdict::NoSignificantDifference => Some(false),
+                    stats::Verdict::TooSmallToJudge | stats::Verdict::NotTestable(_) => None,
+                }
+            }
+            Test::Trend(e, kind) => {
+                let series = self.series(e, group);
+                let vals: Vec<f64> = series.iter().filter_map(|(_, f)| f.value).collect();
+                if (vals.len() as f64) < rule.min_years || vals.len() < 2 {
+                    return None;
+                }
+                let pairs = || vals.windows(2);
+                Some(match kind {
+                    TrendKind::Rising => pairs().all(|w| compare(CmpOp::Gt, w[1], w[0])),
+                    TrendKind::Falling => pairs().all(|w| compare(CmpOp::Lt, w[1], w[0])),
+                    TrendKind::ChangedBy(by) => {
+                        let by = self.mvalue(by, group).value?;
+                        let change = vals[vals.len() - 1] - vals[0];
+                        compare(CmpOp::Ge, change.abs(), by.abs())
+                    }
+                })
+            }
+            Test::And(parts) => {
+                let mut unknown = false;
+                for p in parts {
+                    match self.test(p, group, rule) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown { None } else { Some(true) }
+            }
+            Test::Or(parts) => {
+                let mut unknown = false;
+                for p in parts {
+                    match self.test(p, group, rule) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                if unknown { None } else { Some(false) }
+            }
+            Test::Not(p) => self.test(p, group, rule).map(|b| !b),
+        }
+    }
+
+    // ------------------------------------------------------------------ rules
+
+    pub fn rule(&mut self, rule: &RulePlan) -> Vec<Finding> {
+        self.window = rule.window;
+        match &rule.body {
+            Body::List { cohort, clauses } => self.list(rule, cohort, clauses),
+            Body::Clauses { group: None, clauses } => {
+                self.group = None;
+                self.judge(rule, clauses, None).into_iter().collect()
+            }
+            Body::Clauses { group: Some(g), clauses } => {
+                let within = self.named(g.within);
+                let (groups, _ungrouped) = self.groups(g, &within);
+                let mut out = Vec::new();
+                for (label, members) in groups {
+                    self.group = Some((g.clone(), label.clone()));
+                    out.extend(self.judge(rule, clauses, Some((label, members))));
+                }
+                self.group = None;
+                out
+            }
+        }
+    }
+
+    /// Splits a cohort by a field's value; pupils with no value are counted, not grouped.
+    fn groups(&self, g: &GroupPlan, within: &Members) -> (Vec<(String, Members)>, usize) {
+        let GroupField::Pupil { col, codes } = &g.field;
+        let Some(c) = self.column(TableId::PUPILS, *col) else {
+            return (Vec::new(), within.len());
+        };
+        let mut by_text: std::collections::BTreeMap<String, Members> = Default::default();
+        let mut by_num: std::collections::BTreeMap<i64, (String, Members)> = Default::default();
+        let mut ungrouped = 0;
+        for &r in within {
+            let row = r as usize;
+            match c {
+                ColumnData::Str(_) => match c.text(row) {
+                    Some(v) => {
+                        let v = codes.map_or(v, |set: CodeSet| set.current(v));
+                        by_text.entry(v.to_string()).or_default().push(r);
+                    }
+                    None => ungrouped += 1,
+                },
+                ColumnData::Bool(_) => match c.boolean(row) {
+                    Some(b) => by_text.entry(if b { "yes" } else { "no" }.into()).or_default().push(r),
+                    None => ungrouped += 1,
+                },
+                _ => match c.num(row) {
+                    // Grouping numbers (year groups) by their value to 1e-6.
+                    Some(v) => by_num
+                        .entry((v * 1e6).round() as i64)
+                        .or_insert_with(|| (format_value(v, Unit::Number), Vec::new()))
+                        .1
+                        .push(r),
+                    None => ungrouped += 1,
+                },
+            }
+        }
+        let mut out: Vec<(String, Members)> = by_text.into_iter().collect();
+        out.extend(by_num.into_values());
+        (out, ungrouped)
+    }
+
+    fn figures_of(e: &MExpr, out: &mut Vec<(String, MExpr)>) {
+        match e {
+            MExpr::Figure { label, inner } => {
+                if !out.iter().any(|(l, _)| l == label) {
+                    out.push((label.clone(), (**inner).clone()));
+                }
+            }
+            MExpr::Binary(_, a, b, _) => {
+                Self::figures_of(a, out);
+                Self::figures_of(b, out);
+            }
+            MExpr::Neg(a) | MExpr::WindowMean(a) => Self::figures_of(a, out),
+            MExpr::Const(..) | MExpr::Agg { .. } | MExpr::Representation { .. } | MExpr::National { .. } => {}
+        }
+    }
+
+    fn test_parts<'t>(t: &'t Test, figures: &mut Vec<(String, MExpr)>, sigs: &mut Vec<&'t Test>, trends: &mut Vec<&'t MExpr>) {
+        match t {
+            Test::Cmp(_, a, b) => {
+                Self::figures_of(a, figures);
+                Self::figures_of(b, figures);
+            }
+            Test::Sig { a, b, .. } => {
+                Self::figures_of(a, figures);
+                Self::figures_of(b, figures);
+                sigs.push(t);
+            }
+            Test::Trend(e, kind) => {
+                Self::figures_of(e, figures);
+                if let TrendKind::ChangedBy(by) = kind {
+                    Self::figures_of(by, figures);
+                }
+                trends.push(e);
+            }
+            Test::And(p) | Test::Or(p) => p.iter().for_each(|t| Self::test_parts(t, figures, sigs, trends)),
+            Test::Not(p) => Self::test_parts(p, figures, sigs, trends),
+        }
+    }
+
+    fn figure(&mut self, label: &str, e: &MExpr, members: Option<&Members>) -> Figure {
+        let f = self.mvalue(e, members);
+        let series = self.window.map(|_| {
+            self.series(e, members)
+                .into_iter()
+                .map(|(y, f)| YearValue {
+                    year: format_year(y),
+                    value: f.value,
+                    display: format_opt(f.value, f.unit),
+                    n: f.n,
+                })
+                .collect()
+        });
+        Figure {
+            label: label.to_string(),
+            value: f.value,
+            unit: f.unit,
+            display: format_opt(f.value, f.unit),
+            n: f.n,
+            missing: f.missing,
+            size: f.size,
+            source: f.source,
+            series,
+        }
+    }
+
+    fn test_report(&mut self, t: &Test, members: Option<&Members>, rule: &RulePlan) -> Option<TestReport> {
+        let Test::Sig { above, a, b, label } = t else {
+            return None;
+        };
+        let r = self.sig(*above, a, b, members, rule.confidence);
+        let unit = match a.unit() {
+            Unit::Percent => Unit::Points,
+            u => u,
+        };
+        let one_sample = matches!(r.test, stats::TestKind::BinomialExact | stats::TestKind::OneProportionZ | stats::TestKind::OneSampleT);
+        let est_unit = if one_sample { a.unit() } else { unit };
+        let result = match stats::judge(&r, 1, 0, 1.0 - rule.confidence) {
+            stats::Verdict::SignificantlyAbove => "significantly above".to_string(),
+            stats::Verdict::SignificantlyBelow => "significantly below".to_string(),
+            stats::Verdict::NoSignificantDifference => "no significant difference".to_string(),
+            stats::Verdict::TooSmallToJudge => "too small to judge".to_string(),
+            stats::Verdict::NotTestable(why) => format!("not testable: {}", why.describe()),
+        };
+        let is_repr = matches!(a, MExpr::Figure { inner, .. } if matches!(**inner, MExpr::Representation { .. }));
+        let est_unit = if is_repr { Unit::Points } else { est_unit };
+        let display = if r.is_testable() {
+            format!(
+                "{} ({} CI {} to {}), p = {}, {}",
+                format_value(r.estimate, est_unit),
+                format_value(rule.confidence, Unit::Percent).replace(".0%", "%"),
+                format_value(r.ci_low, est_unit),
+                format_value(r.ci_high, est_unit),
+                format_p(r.p_value),
+                r.test.name()
+            )
+        } else {
+            result.clone()
+        };
+        Some(TestReport {
+            comparison: label.clone(),
+            test: r.test.name().to_string(),
+            p_value: r.p_value,
+            estimate: r.estimate,
+            ci_low: r.ci_low,
+            ci_high: r.ci_high,
+            confidence: rule.confidence,
+            result,
+            display,
+        })
+    }
+
+    fn judge(&mut self, rule: &RulePlan, clauses: &[ClausePlan], group: Option<(String, Members)>) -> Option<Finding> {
+        let members = group.as_ref().map(|(_, m)| m);
+        let mut exprs = Vec::new();
+        let mut sigs = Vec::new();
+        let mut trends = Vec::new();
+        for c in clauses {
+            if let Some(t) = &c.when {
+                Self::test_parts(t, &mut exprs, &mut sigs, &mut trends);
+            }
+        }
+        let figures: Vec<Figure> = exprs.iter().map(|(label, e)| self.figure(label, e, members)).collect();
+        let tests: Vec<TestReport> = sigs.iter().filter_map(|t| self.test_report(t, members, rule)).collect();
+        let size = members.map(Vec::len).or_else(|| figures.iter().find(|f| f.source.is_none() && f.size > 0).map(|f| f.size));
+        let label = group.as_ref().map(|(l, _)| l.clone());
+        let finding = |severity, text: String, figures: Vec<Figure>, tests: Vec<TestReport>| Finding {
+            rule: rule.meta.id.clone(),
+            title: rule.meta.title.clone(),
+            question: rule.meta.question.clone(),
+            key_question: rule.meta.key_question.clone(),
+            severity,
+            group: label.clone(),
+            pupil: None,
+            text,
+            figures,
+            tests,
+            size,
+        };
+        let subject = label.as_deref().map_or(String::new(), |l| format!("{l}: "));
+        // A verdict on a handful of pupils sends a school after the wrong problem.
+        let small: Vec<&Figure> = figures
+            .iter()
+            .zip(&exprs)
+            .filter(|(f, (_, e))| !is_fixed(e) && (f.n as f64) < rule.min_group)
+            .map(|(f, _)| f)
+            .collect();
+        if !small.is_empty() {
+            let who = small
+                .iter()
+                .map(|f| format!("{} has {} pupil{} with a value", f.label, f.n, if f.n == 1 { "" } else { "s" }))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let text = format!("{subject}too small to judge — {who} (minimum {}).", rule.min_group);
+            return Some(finding(Outcome::TooSmall, text, figures, tests));
+        }
+        // A trend needs enough years with data.
+        for e in trends {
+            let series = self.series(e, members);
+            let with_data = series.iter().filter(|(_, f)| f.value.is_some()).count();
+            if (with_data as f64) < rule.min_years {
+                let shown = render_series(&series);
+                let text = format!(
+                    "{subject}not enough years to judge a trend — {shown} (needs {} years with data).",
+                    rule.min_years
+                );
+                return Some(finding(Outcome::TooSmall, text, figures, tests));
+            }
+        }
+        for c in clauses {
+            let holds = match &c.when {
+                None => Some(true),
+                Some(t) => self.test(t, members, rule),
+            };
+            if holds == Some(true) {
+                let text = self.explain(&c.explain, members, label.as_deref(), None);
+                let sev = match (c.severity, rule.concern_as) {
+                    (Severity::Concern, Some(s)) => s,
+                    (s, _) => s,
+                };
+                return Some(finding(outcome(sev), text, figures, tests));
+            }
+        }
+        None
+    }
+
+    fn list(&mut self, rule: &RulePlan, cohort: &CohortRef, clauses: &[ListClausePlan]) -> Vec<Finding> {
+        let members = match cohort {
+            CohortRef::Where(base, f) => {
+                let base = self.cohort(base, None);
+                let (m, unknown) = self.select(&base, f);
+                if unknown > 0 {
+                    self.list_unknown.push((rule.meta.id.clone(), unknown));
+                }
+                m
+            }
+            other => self.cohort(other, None),
+        };
+        let upn = TableId::PUPILS.schema().column("upn").unwrap_or(0);
+        let mut out = Vec::new();
+        for &r in &members {
+            let row = r as usize;
+            for c in clauses {
+                let holds = match &c.when {
+                    None => Some(true),
+                    Some(f) => self.filter(f, row),
+                };
+                if holds == Some(true) {
+                    let sev = match (c.severity, rule.concern_as) {
+                        (Severity::Concern, Some(s)) => s,
+                        (s, _) => s,
+                    };
+                    out.push(Finding {
+                        rule: rule.meta.id.clone(),
+                        title: rule.meta.title.clone(),
+                        question: rule.meta.question.clone(),
+                        key_question: rule.meta.key_question.clone(),
+                        severity: outcome(sev),
+                        group: None,
+                        pupil: self.pupil_text(TableId::PUPILS, upn, row),
+                        text: self.explain(&c.explain, None, None, Some(row)),
+                        figures: Vec::new(),
+                        tests: Vec::new(),
+                        size: None,
+                    });
+                    break;
+                }
+            }
+        }
+        out.sort_by(|a, b| a.pupil.cmp(&b.pupil));
+        out
+    }
+
+    fn explain(&mut self, parts: &[Part], group: Option<&Members>, label: Option<&str>, pupil: Option<usize>) -> String {
+        let mut s = String::new();
+        for p in parts {
+            match p {
+                Part::Text(t) => s.push_str(t),
+                Part::Figure(e) => {
+                    let f = self.mvalue(e, group);
+                    s.push_str(&format_opt(f.value, f.unit));
+                }
+                Part::FigureCount(e, which) => {
+                    let f = self.mvalue(e, group);
+                    let n = match which {
+                        FigureCount::N => f.n,
+                        FigureCount::Missing => f.missing,
+                        FigureCount::Size => f.size,
+                    };
+                    s.push_str(&n.to_string());
+                }
+                Part::FigureSeries(e) => {
+                    let series = self.series(e, group);
+                    s.push_str(&render_series(&series));
+                }
+                Part::GroupName => s.push_str(label.unwrap_or("")),
+                Part::Param(name) => {
+                    if let Some(ParamValue::Text(t)) =
+                        self.plan.params.iter().find(|p| &p.name == name).map(|p| &p.value)
+                    {
+                        s.push_str(t);
+                    }
+                }
+                Part::Pupil(e, unit) => {
+                    let v = pupil.and_then(|r| self.pvalue(e, r));
+                    s.push_str(&v.map_or_else(|| "missing".into(), |v| format_value(v, *unit)));
+                }
+                Part::PupilText { table, col } => {
+                    let v = pupil.and_then(|r| self.pupil_text(*table, *col, r));
+                    s.push_str(v.as_deref().unwrap_or("missing"));
+                }
+            }
+        }
+        s
+    }
+
+    /// Cohorts that could not place some pupils because a value was missing.
+    pub fn data_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        for (i, c) in self.cohorts.iter().enumerate() {
+            if let Some((_, unknown)) = c
+                && *unknown > 0
+            {
+                notes.push(format!(
+                    "cohort `{}`: {} pupil{} could not be placed because a value it tests is missing",
+                    self.plan.cohorts[i].name,
+                    unknown,
+                    if *unknown == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        for (rule, unknown) in &self.list_unknown {
+            notes.push(format!(
+                "rule {rule}: {} pupil{} could not be placed because a value it tests is missing",
+                unknown,
+                if *unknown == 1 { "" } else { "s" }
+            ));
+        }
+        notes
+    }
+}
+
+/// A figure that is not measured on pupils (a constant, a parameter, a national figure).
+fn is_fixed(e: &MExpr) -> bool {
+    match e {
+        MExpr::Const(..) | MExpr::National { .. } | MExpr::WindowMean(_) => true,
+        MExpr::Figure { inner, .. } | MExpr::Neg(inner) => is_fixed(inner),
+        MExpr::Binary(_, a, b, _) => is_fixed(a) && is_fixed(b),
+        MExpr::Agg { .. } | MExpr::Representation { .. } => false,
+    }
+}
+
+/// `2022/23 31.0% → 2023/24 28.4% → 2024/25 24.9%`
+fn render_series(series: &[(i32, Fig)]) -> String {
+    series
+        .iter()
+        .map(|(y, f)| format!("{} {}", format_year(*y), format_opt(f.value, f.unit)))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// p-values as a report prints them: `p < 0.001` for tiny ones.
+fn format_p(p: f64) -> String {
+    if p < 0.001 { "< 0.001".to_string() } else { format!("{p:.3}") }
+}
+
+fn outcome(s: Severity) -> Outcome {
+    match s {
+        Severity::Concern => Outcome::Concern,
+        Severity::Celebrate => Outcome::Celebrate,
+        Severity::Note => Outcome::Note,
+    }
+}
+
+fn arith(op: BinOp, a: f64, b: f64) -> Option<f64> {
+    let v = match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div => {
+            if b == 0.0 {
+                return None;
+            }
+            a / b
+        }
+    };
+    v.is_finite().then_some(v)
+}
+
+/// Figures are compared as printed to 1e-9, so `95.0%` is not "below" 95%.
+fn compare(op: CmpOp, a: f64, b: f64) -> bool {
+    const EPS: f64 = 1e-9;
+    match op {
+        CmpOp::Lt => a < b - EPS,
+        CmpOp::Le => a <= b + EPS,
+        CmpOp::Gt => a > b + EPS,
+        CmpOp::Ge => a >= b - EPS,
+        CmpOp::Eq => (a - b).abs() <= EPS,
+        CmpOp::Ne => (a - b).abs() > EPS,
+        CmpOp::SigBelow | CmpOp::SigAbove => false,
+    }
+}
