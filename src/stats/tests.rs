@@ -1,0 +1,2 @@
+//! Edge cases: every one must give a defined result, never NaN.
+use super::*;
