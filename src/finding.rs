@@ -43,7 +43,7 @@ pub struct Figure {
     pub n: usize,
     /// Pupils in the cohort whose value was missing (left out, counted here).
     pub missing: usize,
-        /// Pupils in the cohort.
+    /// Pupils in the cohort.
     pub size: usize,
     /// Where a fixed figure comes from (a national figure's year and publication).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,7 +93,7 @@ pub struct Finding {
     /// For pupil lists: the pupil's id. Never shown in anonymised output.
     pub pupil: Option<String>,
     pub text: String,
-        pub figures: Vec<Figure>,
+    pub figures: Vec<Figure>,
     /// Significance tests of the rule's comparisons.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tests: Vec<TestReport>,

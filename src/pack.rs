@@ -14,6 +14,7 @@ pub static STANDARD: &[(&str, &str)] = &[
     ("pack.toml", include_str!("../rules/pack.toml")),
     ("common.sen", include_str!("../rules/common.sen")),
     ("A.sen", include_str!("../rules/A.sen")),
+    ("B.sen", include_str!("../rules/B.sen")),
     ("C.sen", include_str!("../rules/C.sen")),
     ("D.sen", include_str!("../rules/D.sen")),
     ("H.sen", include_str!("../rules/H.sen")),

@@ -12,11 +12,24 @@ fn demo_school_is_what_the_generator_makes() {
     assert!(generator.exists(), "{} not built", generator.display());
     let out = tempfile::tempdir().unwrap();
     let status = Command::new(&generator).arg(out.path()).output().unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo-school");
-    for f in ["pupils.csv", "attendance.csv", "results.csv", "exclusions.csv", "activities.csv"] {
+    for f in [
+        "pupils.csv",
+        "attendance.csv",
+        "results.csv",
+        "exclusions.csv",
+        "activities.csv",
+    ] {
         let made = std::fs::read(out.path().join(f)).unwrap();
         let kept = std::fs::read(committed.join(f)).unwrap();
-        assert!(made == kept, "{f} differs from the generator's output: run `cargo run --example gen_demo -- fixtures/demo-school`");
+        assert!(
+            made == kept,
+            "{f} differs from the generator's output: run `cargo run --example gen_demo -- fixtures/demo-school`"
+        );
     }
 }

@@ -105,7 +105,7 @@ pub struct Dataset {
     pub years: Vec<i32>,
     /// pupils rows of each year.
     pub rows_by_year: BTreeMap<i32, Vec<u32>>,
-        pub current_year: i32,
+    pub current_year: i32,
     /// For each pupils row, the same pupil's row the academic year before, if any.
     pub prev_row: Vec<Option<u32>>,
     /// Problems that do not stop a run (e.g. rows that name no pupil on roll).
@@ -248,7 +248,7 @@ impl Dataset {
             }
             links[i] = Some(Link { offsets, rows });
         }
-                let mut prev_row = vec![None; pupils.rows];
+        let mut prev_row = vec![None; pupils.rows];
         for (&(u, y), &row) in &index {
             if let Some(&p) = index.get(&(u, y - 1)) {
                 prev_row[row] = Some(p as u32);

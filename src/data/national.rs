@@ -47,7 +47,11 @@ pub fn figures() -> &'static [NationalFigure] {
                 measure: get(0),
                 year,
                 group: get(2),
-                value: if unit == Unit::Percent { value / 100.0 } else { value },
+                value: if unit == Unit::Percent {
+                    value / 100.0
+                } else {
+                    value
+                },
                 unit,
                 source: get(5),
                 url: get(6),
@@ -59,7 +63,10 @@ pub fn figures() -> &'static [NationalFigure] {
 
 /// The unit of a measure for a group, if the figures have it.
 pub fn unit(measure: &str, group: &str) -> Option<Unit> {
-    figures().iter().find(|f| f.measure == measure && f.group == group).map(|f| f.unit)
+    figures()
+        .iter()
+        .find(|f| f.measure == measure && f.group == group)
+        .map(|f| f.unit)
 }
 
 /// The latest figure published for `year` or before.
@@ -78,8 +85,11 @@ pub fn measures() -> Vec<&'static str> {
 }
 
 pub fn groups(measure: &str) -> Vec<&'static str> {
-    let mut v: Vec<&str> =
-        figures().iter().filter(|f| f.measure == measure).map(|f| f.group.as_str()).collect();
+    let mut v: Vec<&str> = figures()
+        .iter()
+        .filter(|f| f.measure == measure)
+        .map(|f| f.group.as_str())
+        .collect();
     v.sort_unstable();
     v.dedup();
     v

@@ -30,7 +30,12 @@ pub enum Sample {
     /// One value per pupil.
     Values(Vec<f64>),
     /// A group's count among an outcome, against the school's.
-    Representation { x_group: usize, n_group: usize, x_school: usize, n_school: usize },
+    Representation {
+        x_group: usize,
+        n_group: usize,
+        x_school: usize,
+        n_school: usize,
+    },
 }
 
 impl Fig {

@@ -6,16 +6,16 @@ mod aggregate;
 
 use std::collections::BTreeSet;
 
+use crate::data::national;
 use crate::data::schema::{CodeSet, Reduce, TableId};
 use crate::data::values::format_year;
 use crate::data::{ColumnData, Dataset};
-use crate::data::national;
 use crate::finding::{
     Figure, Finding, NotRun, Outcome, Report, TestReport, YearValue, format_opt, format_value,
 };
-use crate::stats;
 use crate::lang::ast::{BinOp, CmpOp, Severity};
 use crate::plan::*;
+use crate::stats;
 
 pub use aggregate::{Fig, Sample};
 
@@ -36,6 +36,7 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>) -> Report {
             .filter(|n| match n {
                 Need::Table(t) => ds.table(*t).is_none(),
                 Need::Column(t, c) => ds.table(*t).is_some() && !ds.has_column(*t, *c),
+                Need::PreviousYear => !ds.rows_by_year.contains_key(&(ds.current_year - 1)),
             })
             .map(Need::describe)
             .collect();
@@ -266,10 +267,11 @@ impl<'a> Evaluator<'a> {
                 if unknown { None } else { Some(false) }
             }
             Filter::Not(p) => self.filter(p, row).map(|b| !b),
-            Filter::Prev(p) => {
-                let prev = self.ds.prev_row.get(row).copied().flatten()?;
-                self.filter(p, prev as usize)
-            }
+            // A pupil not on roll last year was in none of last year's groups.
+            Filter::Prev(p) => match self.ds.prev_row.get(row).copied().flatten() {
+                Some(prev) => self.filter(p, prev as usize),
+                None => Some(false),
+            },
         }
     }
 
@@ -297,7 +299,12 @@ impl<'a> Evaluator<'a> {
                 };
                 // A figure made of constants only (95% - 2pp) stays a constant.
                 let base = if fa.constant { &fb } else { &fa };
-                Fig { value, unit: *unit, constant: fa.constant && fb.constant, ..base.counts_only() }
+                Fig {
+                    value,
+                    unit: *unit,
+                    constant: fa.constant && fb.constant,
+                    ..base.counts_only()
+                }
             }
             MExpr::Representation { group: g, outcome } => {
                 let members = self.cohort(g, group);
@@ -329,14 +336,25 @@ impl<'a> Evaluator<'a> {
                     },
                 }
             }
-            MExpr::National { measure, group: g, unit } => match national::latest(measure, g, self.year) {
+            MExpr::National {
+                measure,
+                group: g,
+                unit,
+            } => match national::latest(measure, g, self.year) {
                 Some(f) => Fig {
-                    source: Some(format!("national figure for {}, DfE: {}", format_year(f.year), f.source)),
+                    source: Some(format!(
+                        "national figure for {}, DfE: {}",
+                        format_year(f.year),
+                        f.source
+                    )),
                     ..Fig::constant(f.value, *unit)
                 },
                 None => Fig {
                     value: None,
-                    source: Some(format!("no national figure published for {} or before", format_year(self.year))),
+                    source: Some(format!(
+                        "no national figure published for {} or before",
+                        format_year(self.year)
+                    )),
                     ..Fig::constant(0.0, *unit)
                 },
             },
@@ -344,7 +362,10 @@ impl<'a> Evaluator<'a> {
                 let series = self.series(inner, group);
                 let vals: Vec<f64> = series.iter().filter_map(|(_, f)| f.value).collect();
                 let value = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
-                Fig { value, ..Fig::constant(0.0, inner.unit()) }
+                Fig {
+                    value,
+                    ..Fig::constant(0.0, inner.unit())
+                }
             }
         }
     }
@@ -382,7 +403,10 @@ impl<'a> Evaluator<'a> {
             let fig = if self.ds.rows_by_year.contains_key(&y) {
                 other.mvalue(e, members.as_ref())
             } else {
-                Fig { value: None, ..Fig::constant(0.0, e.unit()) }
+                Fig {
+                    value: None,
+                    ..Fig::constant(0.0, e.unit())
+                }
             };
             out.push((y, fig));
         }
@@ -390,7 +414,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A significance test between two figures, by what they are.
-    fn sig(&mut self, above: bool, a: &MExpr, b: &MExpr, group: Option<&Members>, confidence: f64) -> stats::TestResult {
+    fn sig(
+        &mut self,
+        above: bool,
+        a: &MExpr,
+        b: &MExpr,
+        group: Option<&Members>,
+        confidence: f64,
+    ) -> stats::TestResult {
         let (fa, fb) = (self.mvalue(a, group), self.mvalue(b, group));
         let alt = stats::Alternative::TwoSided;
         let _ = above;
@@ -403,10 +434,28 @@ impl<'a> Evaluator<'a> {
             (Sample::Proportion { k, n }, Sample::None, Some(p0)) if fb.constant => {
                 stats::proportion_vs_value(*k as u64, *n as u64, p0, alt, confidence)
             }
-            (Sample::Values(x), Sample::None, Some(mu)) if fb.constant => stats::one_sample_t(x, mu, alt, confidence),
-            (Sample::Representation { x_group, n_group, x_school, n_school }, _, _) => {
-                stats::representation(*x_group as u64, *n_group as u64, *x_school as u64, *n_school as u64, alt, confidence)
-                    .test
+            (Sample::Values(x), Sample::None, Some(mu)) if fb.constant => {
+                stats::one_sample_t(x, mu, alt, confidence)
+            }
+            (
+                Sample::Representation {
+                    x_group,
+                    n_group,
+                    x_school,
+                    n_school,
+                },
+                _,
+                _,
+            ) => {
+                stats::representation(
+                    *x_group as u64,
+                    *n_group as u64,
+                    *x_school as u64,
+                    *n_school as u64,
+                    alt,
+                    confidence,
+                )
+                .test
             }
             _ => invalid(),
         }
@@ -480,7 +529,10 @@ impl<'a> Evaluator<'a> {
                 self.group = None;
                 self.judge(rule, clauses, None).into_iter().collect()
             }
-            Body::Clauses { group: Some(g), clauses } => {
+            Body::Clauses {
+                group: Some(g),
+                clauses,
+            } => {
                 let within = self.named(g.within);
                 let (groups, _ungrouped) = self.groups(g, &within);
                 let mut out = Vec::new();
@@ -514,7 +566,10 @@ impl<'a> Evaluator<'a> {
                     None => ungrouped += 1,
                 },
                 ColumnData::Bool(_) => match c.boolean(row) {
-                    Some(b) => by_text.entry(if b { "yes" } else { "no" }.into()).or_default().push(r),
+                    Some(b) => by_text
+                        .entry(if b { "yes" } else { "no" }.into())
+                        .or_default()
+                        .push(r),
                     None => ungrouped += 1,
                 },
                 _ => match c.num(row) {
@@ -549,7 +604,12 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn test_parts<'t>(t: &'t Test, figures: &mut Vec<(String, MExpr)>, sigs: &mut Vec<&'t Test>, trends: &mut Vec<&'t MExpr>) {
+    fn test_parts<'t>(
+        t: &'t Test,
+        figures: &mut Vec<(String, MExpr)>,
+        sigs: &mut Vec<&'t Test>,
+        trends: &mut Vec<&'t MExpr>,
+    ) {
         match t {
             Test::Cmp(_, a, b) => {
                 Self::figures_of(a, figures);
@@ -607,7 +667,10 @@ impl<'a> Evaluator<'a> {
             Unit::Percent => Unit::Points,
             u => u,
         };
-        let one_sample = matches!(r.test, stats::TestKind::BinomialExact | stats::TestKind::OneProportionZ | stats::TestKind::OneSampleT);
+        let one_sample = matches!(
+            r.test,
+            stats::TestKind::BinomialExact | stats::TestKind::OneProportionZ | stats::TestKind::OneSampleT
+        );
         let est_unit = if one_sample { a.unit() } else { unit };
         let result = match stats::judge(&r, 1, 0, 1.0 - rule.confidence) {
             stats::Verdict::SignificantlyAbove => "significantly above".to_string(),
@@ -616,7 +679,8 @@ impl<'a> Evaluator<'a> {
             stats::Verdict::TooSmallToJudge => "too small to judge".to_string(),
             stats::Verdict::NotTestable(why) => format!("not testable: {}", why.describe()),
         };
-        let is_repr = matches!(a, MExpr::Figure { inner, .. } if matches!(**inner, MExpr::Representation { .. }));
+        let is_repr =
+            matches!(a, MExpr::Figure { inner, .. } if matches!(**inner, MExpr::Representation { .. }));
         let est_unit = if is_repr { Unit::Points } else { est_unit };
         let display = if r.is_testable() {
             format!(
@@ -644,7 +708,12 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn judge(&mut self, rule: &RulePlan, clauses: &[ClausePlan], group: Option<(String, Members)>) -> Option<Finding> {
+    fn judge(
+        &mut self,
+        rule: &RulePlan,
+        clauses: &[ClausePlan],
+        group: Option<(String, Members)>,
+    ) -> Option<Finding> {
         let members = group.as_ref().map(|(_, m)| m);
         let mut exprs = Vec::new();
         let mut sigs = Vec::new();
@@ -654,9 +723,25 @@ impl<'a> Evaluator<'a> {
                 Self::test_parts(t, &mut exprs, &mut sigs, &mut trends);
             }
         }
-        let figures: Vec<Figure> = exprs.iter().map(|(label, e)| self.figure(label, e, members)).collect();
-        let tests: Vec<TestReport> = sigs.iter().filter_map(|t| self.test_report(t, members, rule)).collect();
-        let size = members.map(Vec::len).or_else(|| figures.iter().find(|f| f.source.is_none() && f.size > 0).map(|f| f.size));
+        let figures: Vec<Figure> = exprs
+            .iter()
+            .map(|(label, e)| self.figure(label, e, members))
+            .collect();
+        let mut tests: Vec<TestReport> = Vec::new();
+        for t in &sigs {
+            // `above` and `below` clauses on the same two figures are one test.
+            if let Some(r) = self.test_report(t, members, rule)
+                && !tests.iter().any(|x| x.display == r.display)
+            {
+                tests.push(r);
+            }
+        }
+        let size = members.map(Vec::len).or_else(|| {
+            figures
+                .iter()
+                .find(|f| f.source.is_none() && f.size > 0)
+                .map(|f| f.size)
+        });
         let label = group.as_ref().map(|(l, _)| l.clone());
         let finding = |severity, text: String, figures: Vec<Figure>, tests: Vec<TestReport>| Finding {
             rule: rule.meta.id.clone(),
@@ -682,10 +767,20 @@ impl<'a> Evaluator<'a> {
         if !small.is_empty() {
             let who = small
                 .iter()
-                .map(|f| format!("{} has {} pupil{} with a value", f.label, f.n, if f.n == 1 { "" } else { "s" }))
+                .map(|f| {
+                    format!(
+                        "{} has {} pupil{} with a value",
+                        f.label,
+                        f.n,
+                        if f.n == 1 { "" } else { "s" }
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
-            let text = format!("{subject}too small to judge — {who} (minimum {}).", rule.min_group);
+            let text = format!(
+                "{subject}too small to judge — {who} (minimum {}).",
+                rule.min_group
+            );
             return Some(finding(Outcome::TooSmall, text, figures, tests));
         }
         // A trend needs enough years with data.
@@ -765,7 +860,13 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn explain(&mut self, parts: &[Part], group: Option<&Members>, label: Option<&str>, pupil: Option<usize>) -> String {
+    fn explain(
+        &mut self,
+        parts: &[Part],
+        group: Option<&Members>,
+        label: Option<&str>,
+        pupil: Option<usize>,
+    ) -> String {
         let mut s = String::new();
         for p in parts {
             match p {
@@ -789,8 +890,12 @@ impl<'a> Evaluator<'a> {
                 }
                 Part::GroupName => s.push_str(label.unwrap_or("")),
                 Part::Param(name) => {
-                    if let Some(ParamValue::Text(t)) =
-                        self.plan.params.iter().find(|p| &p.name == name).map(|p| &p.value)
+                    if let Some(ParamValue::Text(t)) = self
+                        .plan
+                        .params
+                        .iter()
+                        .find(|p| &p.name == name)
+                        .map(|p| &p.value)
                     {
                         s.push_str(t);
                     }
@@ -798,6 +903,14 @@ impl<'a> Evaluator<'a> {
                 Part::Pupil(e, unit) => {
                     let v = pupil.and_then(|r| self.pvalue(e, r));
                     s.push_str(&v.map_or_else(|| "missing".into(), |v| format_value(v, *unit)));
+                }
+                Part::PupilBool(e) => {
+                    let v = pupil.and_then(|r| self.pvalue(e, r));
+                    s.push_str(match v {
+                        Some(x) if x != 0.0 => "yes",
+                        Some(_) => "no",
+                        None => "missing",
+                    });
                 }
                 Part::PupilText { table, col } => {
                     let v = pupil.and_then(|r| self.pupil_text(*table, *col, r));
@@ -855,7 +968,11 @@ fn render_series(series: &[(i32, Fig)]) -> String {
 
 /// p-values as a report prints them: `p < 0.001` for tiny ones.
 fn format_p(p: f64) -> String {
-    if p < 0.001 { "< 0.001".to_string() } else { format!("{p:.3}") }
+    if p < 0.001 {
+        "< 0.001".to_string()
+    } else {
+        format!("{p:.3}")
+    }
 }
 
 fn outcome(s: Severity) -> Outcome {

@@ -69,7 +69,7 @@ struct Scope {
     bound: Vec<(String, CohortRef, BTreeSet<Need>)>,
     /// The `for each` group's name.
     group: Option<String>,
-        /// Measures being expanded, to catch recursion.
+    /// Measures being expanded, to catch recursion.
     stack: Vec<String>,
     /// The rule has `over last N years`, so trends may be used.
     window: bool,
@@ -262,7 +262,7 @@ pub fn compile(input: &CompileInput) -> Result<Plan, Diags> {
                 CohortRef::Named(CohortId(0)),
                 BTreeSet::new(),
             )],
-                        group: None,
+            group: None,
             stack: vec![name.clone()],
             // A measure may be used in a windowed rule; the rule checks its own window.
             window: true,
@@ -557,7 +557,12 @@ fn compile_rule(
     let window = match r.window {
         Some((n, span)) if !(2..=10).contains(&n) => {
             let d = cx
-                .err("bad-window", format!("a window of {n} years cannot show a trend"), span, "expected 2 to 10 years")
+                .err(
+                    "bad-window",
+                    format!("a window of {n} years cannot show a trend"),
+                    span,
+                    "expected 2 to 10 years",
+                )
                 .help("write `over last 3 years`");
             cx.report(d);
             None
@@ -575,7 +580,10 @@ fn compile_rule(
         let d = cx
             .err(
                 "config-bad-param",
-                format!("a confidence level of {} cannot be used", crate::finding::format_value(confidence, Unit::Percent)),
+                format!(
+                    "a confidence level of {} cannot be used",
+                    crate::finding::format_value(confidence, Unit::Percent)
+                ),
                 r.id.span,
                 "in this rule's tests",
             )
@@ -632,7 +640,7 @@ fn compile_rule(
         }
         Body::List { cohort, clauses }
     } else {
-                let mut scope = Scope {
+        let mut scope = Scope {
             window: window.is_some(),
             ..Scope::default()
         };
@@ -667,7 +675,7 @@ fn compile_rule(
     }
     Some(RulePlan {
         meta,
-                needs,
+        needs,
         min_group,
         window,
         min_years,
@@ -738,7 +746,12 @@ fn bin_symbol(op: BinOp) -> &'static str {
 
 impl<'a, 'e> Cx<'a, 'e> {
     fn text(&self, span: Span) -> String {
-        self.file.text.get(span.start..span.end).unwrap_or("").to_string()
+        self.file
+            .text
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .trim()
+            .to_string()
     }
 
     fn unknown_name(&mut self, name: &ast::Ident, what: &str) {
@@ -987,7 +1000,7 @@ impl<'a, 'e> Cx<'a, 'e> {
     }
 
     fn call(&mut self, name: &ast::Ident, args: &[ast::Arg], span: Span, scope: &Scope) -> Option<MExpr> {
-                if BUILTIN_AGGS.contains(&name.name.as_str()) {
+        if BUILTIN_AGGS.contains(&name.name.as_str()) {
             return self.aggregate(name, args, span, scope);
         }
         if BUILTIN_FIGURES.contains(&name.name.as_str()) {
@@ -1043,7 +1056,7 @@ impl<'a, 'e> Cx<'a, 'e> {
             group: None,
             stack: {
                 let mut s = scope.stack.clone();
-                                s.push(name.name.clone());
+                s.push(name.name.clone());
                 s
             },
             window: scope.window,
@@ -1239,7 +1252,12 @@ impl<'a, 'e> Cx<'a, 'e> {
             CondKind::Trend(e, op) => {
                 if !scope.window {
                     let d = self
-                        .err("trend-without-window", "a trend needs a window of years", c.span, "this rule has no `over last N years`")
+                        .err(
+                            "trend-without-window",
+                            "a trend needs a window of years",
+                            c.span,
+                            "this rule has no `over last N years`",
+                        )
                         .help("add `over last 3 years` to the rule");
                     self.report(d);
                     return None;
@@ -1250,12 +1268,20 @@ impl<'a, 'e> Cx<'a, 'e> {
                     ast::TrendOp::Falling => TrendKind::Falling,
                     ast::TrendOp::ChangedBy(by) => {
                         let by_m = self.mexpr(by, scope)?;
-                        let want = if m.unit() == Unit::Percent { Unit::Points } else { m.unit() };
+                        let want = if m.unit() == Unit::Percent {
+                            Unit::Points
+                        } else {
+                            m.unit()
+                        };
                         if !comparable(want, by_m.unit()) {
                             let d = self
                                 .err(
                                     "unit-mismatch",
-                                    format!("a change in {} is measured in {}", m.unit().describe(), want.describe()),
+                                    format!(
+                                        "a change in {} is measured in {}",
+                                        m.unit().describe(),
+                                        want.describe()
+                                    ),
                                     by.span,
                                     format!("this is {}", by_m.unit().describe()),
                                 )
@@ -1355,7 +1381,12 @@ impl<'a, 'e> Cx<'a, 'e> {
                     ExprKind::Field(base, f) if f.name == "series" => {
                         if !scope.window {
                             let d = self
-                                .err("trend-without-window", "`.series` needs a window of years", f.span, "this rule has no `over last N years`")
+                                .err(
+                                    "trend-without-window",
+                                    "`.series` needs a window of years",
+                                    f.span,
+                                    "this rule has no `over last N years`",
+                                )
                                 .help("add `over last 3 years` to the rule");
                             self.report(d);
                             ok = false;
@@ -1409,7 +1440,7 @@ impl<'a, 'e> Cx<'a, 'e> {
                                 parts.push(Part::PupilText { table, col })
                             }
                             Some((pe, PTy::Num(u))) => parts.push(Part::Pupil(pe, u)),
-                            Some((pe, PTy::Bool)) => parts.push(Part::Pupil(pe, Unit::Number)),
+                            Some((pe, PTy::Bool)) => parts.push(Part::PupilBool(pe)),
                             Some(_) => {
                                 let d = self.err(
                                     "type-mismatch",
@@ -1448,7 +1479,12 @@ impl<'a, 'e> Cx<'a, 'e> {
         let f = text_filter_of(lp, values, negated);
         if f.is_none() {
             let d = self
-                .err("type-mismatch", "the left of `=` or `in` must be a pupil's field", span, "not a field")
+                .err(
+                    "type-mismatch",
+                    "the left of `=` or `in` must be a pupil's field",
+                    span,
+                    "not a field",
+                )
                 .help("write the field first: need = ASD");
             self.report(d);
         }
@@ -1456,23 +1492,43 @@ impl<'a, 'e> Cx<'a, 'e> {
     }
 
     /// `representation(g in c)`, `national(measure, group)`, `window_mean(figure)`.
-    fn builtin_figure(&mut self, name: &ast::Ident, args: &[ast::Arg], span: Span, scope: &Scope) -> Option<MExpr> {
+    fn builtin_figure(
+        &mut self,
+        name: &ast::Ident,
+        args: &[ast::Arg],
+        span: Span,
+        scope: &Scope,
+    ) -> Option<MExpr> {
         match name.name.as_str() {
             "representation" => {
-                let usage = "representation(group in cohort), e.g. representation(sen in persistent_absentees)";
+                let usage =
+                    "representation(group in cohort), e.g. representation(sen in persistent_absentees)";
                 let [arg] = args else {
-                    let d = self.err("wrong-arguments", "`representation` takes one group and one cohort", span, format!("expected {usage}"));
+                    let d = self.err(
+                        "wrong-arguments",
+                        "`representation` takes one group and one cohort",
+                        span,
+                        format!("expected {usage}"),
+                    );
                     self.report(d);
                     return None;
                 };
                 let (ExprKind::Name(g), Some(c), None) = (&arg.value.kind, &arg.among, &arg.filter) else {
-                    let d = self.err("wrong-arguments", "`representation` takes a group `in` a cohort", arg.span, format!("expected {usage}"));
+                    let d = self.err(
+                        "wrong-arguments",
+                        "`representation` takes a group `in` a cohort",
+                        arg.span,
+                        format!("expected {usage}"),
+                    );
                     self.report(d);
                     return None;
                 };
                 let group = self.cohort_name(g, scope);
                 let outcome = self.cohort_name(c, scope);
-                Some(MExpr::Representation { group: group?, outcome: outcome? })
+                Some(MExpr::Representation {
+                    group: group?,
+                    outcome: outcome?,
+                })
             }
             "national" => {
                 let text = |a: &ast::Arg| match (&a.value.kind, &a.among, &a.filter) {
@@ -1480,7 +1536,8 @@ impl<'a, 'e> Cx<'a, 'e> {
                     (ExprKind::Lit(Literal::Text(t)), None, None) => Some(t.clone()),
                     _ => None,
                 };
-                let (Some(measure), Some(group)) = (args.first().and_then(text), args.get(1).and_then(text)) else {
+                let (Some(measure), Some(group)) = (args.first().and_then(text), args.get(1).and_then(text))
+                else {
                     let d = self
                         .err("wrong-arguments", "`national` takes a measure and a group", span, "expected national(measure, group)")
                         .help("e.g. national(persistent_absence_rate, sen_support); docs/benchmarks.md lists them");
@@ -1488,13 +1545,23 @@ impl<'a, 'e> Cx<'a, 'e> {
                     return None;
                 };
                 if args.len() != 2 {
-                    let d = self.err("wrong-arguments", "`national` takes a measure and a group", span, "expected national(measure, group)");
+                    let d = self.err(
+                        "wrong-arguments",
+                        "`national` takes a measure and a group",
+                        span,
+                        "expected national(measure, group)",
+                    );
                     self.report(d);
                     return None;
                 }
                 let measures = crate::data::national::measures();
                 if !measures.contains(&measure.as_str()) {
-                    let mut d = self.err("unknown-benchmark", format!("there are no national figures for `{measure}`"), args[0].span, "unknown national measure");
+                    let mut d = self.err(
+                        "unknown-benchmark",
+                        format!("there are no national figures for `{measure}`"),
+                        args[0].span,
+                        "unknown national measure",
+                    );
                     d = d.help(match did_you_mean(&measure, measures.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("national measures are: {}", measures.join(", ")),
@@ -1504,9 +1571,16 @@ impl<'a, 'e> Cx<'a, 'e> {
                 }
                 let Some(unit) = crate::data::national::unit(&measure, &group) else {
                     let groups = crate::data::national::groups(&measure);
-                    let mut d = self.err("unknown-benchmark", format!("there are no national figures of `{measure}` for `{group}`"), args[1].span, "unknown group");
+                    let mut d = self.err(
+                        "unknown-benchmark",
+                        format!("there are no national figures of `{measure}` for `{group}`"),
+                        args[1].span,
+                        "unknown group",
+                    );
                     d = d.help(match did_you_mean(&group, groups.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`? Groups with {measure}: {}", groups.join(", ")),
+                        Some(s) => {
+                            format!("did you mean `{s}`? Groups with {measure}: {}", groups.join(", "))
+                        }
                         None => format!("groups with {measure}: {}", groups.join(", ")),
                     });
                     self.report(d);
@@ -1517,13 +1591,23 @@ impl<'a, 'e> Cx<'a, 'e> {
             _ => {
                 if !scope.window {
                     let d = self
-                        .err("trend-without-window", "`window_mean` needs a window of years", span, "this rule has no `over last N years`")
+                        .err(
+                            "trend-without-window",
+                            "`window_mean` needs a window of years",
+                            span,
+                            "this rule has no `over last N years`",
+                        )
                         .help("add `over last 3 years` to the rule");
                     self.report(d);
                     return None;
                 }
                 let [arg] = args else {
-                    let d = self.err("wrong-arguments", "`window_mean` takes one figure", span, "expected window_mean(attendance(sen))");
+                    let d = self.err(
+                        "wrong-arguments",
+                        "`window_mean` takes one figure",
+                        span,
+                        "expected window_mean(attendance(sen))",
+                    );
                     self.report(d);
                     return None;
                 };
@@ -1569,18 +1653,24 @@ impl<'a, 'e> Cx<'a, 'e> {
     // ------------------------------------------------------------------ pupil level
 
     /// A field of a pupil: `need`, `attendance.absence_rate`, `exclusions.count`.
-        fn field_path(&mut self, path: &[&ast::Ident], span: Span) -> Option<(PExpr, PTy)> {
+    fn field_path(&mut self, path: &[&ast::Ident], span: Span) -> Option<(PExpr, PTy)> {
         let pupils = TableId::PUPILS;
         if let [first, rest @ ..] = path
             && first.name == LAST_YEAR
         {
             if rest.is_empty() || rest[0].name == LAST_YEAR {
                 let d = self
-                    .err("unknown-field", "`last_year` is followed by a field", span, "which field?")
+                    .err(
+                        "unknown-field",
+                        "`last_year` is followed by a field",
+                        span,
+                        "which field?",
+                    )
                     .help("e.g. last_year.sen");
                 self.report(d);
                 return None;
             }
+            self.needs.insert(Need::PreviousYear);
             let (p, t) = self.field_path(rest, span)?;
             return Some((PExpr::Prev(Box::new(p)), t));
         }
@@ -2039,8 +2129,13 @@ enum TestSide {
 fn test_kind(m: &MExpr) -> Option<TestSide> {
     match m {
         MExpr::Figure { inner, .. } => test_kind(inner),
-        MExpr::Agg { agg: Agg::Share(_), .. } => Some(TestSide::Proportion),
-        MExpr::Agg { agg: Agg::Mean(_) | Agg::Rate(..), .. } => Some(TestSide::Mean),
+        MExpr::Agg {
+            agg: Agg::Share(_), ..
+        } => Some(TestSide::Proportion),
+        MExpr::Agg {
+            agg: Agg::Mean(_) | Agg::Rate(..),
+            ..
+        } => Some(TestSide::Mean),
         MExpr::Representation { .. } => Some(TestSide::Representation),
         MExpr::Const(..) | MExpr::National { .. } | MExpr::WindowMean(_) => Some(TestSide::Constant),
         _ => None,

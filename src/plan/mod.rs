@@ -70,6 +70,8 @@ pub struct CohortPlan {
 pub enum Need {
     Table(TableId),
     Column(TableId, usize),
+    /// Pupils on roll the year before the year judged (`last_year.…`).
+    PreviousYear,
 }
 
 impl Need {
@@ -77,6 +79,7 @@ impl Need {
         match self {
             Need::Table(t) => format!("table {}", t.schema().name),
             Need::Column(t, c) => format!("column {}.{}", t.schema().name, t.schema().columns[*c].name),
+            Need::PreviousYear => "pupils for the year before".to_string(),
         }
     }
 }
@@ -168,9 +171,16 @@ pub enum MExpr {
     Neg(Box<MExpr>),
     /// The share of `group` among `outcome` against its share of the school (a ratio, with
     /// a test of the group against the rest of the school).
-    Representation { group: CohortRef, outcome: CohortRef },
+    Representation {
+        group: CohortRef,
+        outcome: CohortRef,
+    },
     /// A national figure for England (built in, from DfE statistics) for the year judged.
-    National { measure: String, group: String, unit: Unit },
+    National {
+        measure: String,
+        group: String,
+        unit: Unit,
+    },
     /// The mean of a figure over the rule's window of years.
     WindowMean(Box<MExpr>),
 }
@@ -201,7 +211,12 @@ pub enum TrendKind {
 pub enum Test {
     Cmp(CmpOp, MExpr, MExpr),
     /// `a significantly above/below b`: a two-sided test chosen by the figures' kind.
-        Sig { above: bool, a: MExpr, b: MExpr, label: String },
+    Sig {
+        above: bool,
+        a: MExpr,
+        b: MExpr,
+        label: String,
+    },
     /// A figure over the rule's window of years.
     Trend(MExpr, TrendKind),
     And(Vec<Test>),
@@ -222,6 +237,8 @@ pub enum Part {
     Param(String),
     /// For pupil lists: a pupil's value.
     Pupil(PExpr, Unit),
+    /// For pupil lists: a yes/no field, shown as yes or no.
+    PupilBool(PExpr),
     PupilText {
         table: TableId,
         col: usize,

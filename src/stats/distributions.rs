@@ -122,20 +122,12 @@ pub(crate) fn normal_both(x: f64) -> (f64, f64) {
 
 /// P(Z <= x) for a standard normal Z. `None` only for NaN.
 pub fn normal_cdf(x: f64) -> Option<f64> {
-    if x.is_nan() {
-        None
-    } else {
-        Some(normal_both(x).0)
-    }
+    if x.is_nan() { None } else { Some(normal_both(x).0) }
 }
 
 /// P(Z > x) for a standard normal Z, accurate in the upper tail. `None` only for NaN.
 pub fn normal_sf(x: f64) -> Option<f64> {
-    if x.is_nan() {
-        None
-    } else {
-        Some(normal_both(x).1)
-    }
+    if x.is_nan() { None } else { Some(normal_both(x).1) }
 }
 
 fn horner(coefs: &[f64; 8], x: f64) -> f64 {
@@ -381,8 +373,7 @@ pub(crate) fn t_upper_quantile(tail: f64, df: f64) -> Option<f64> {
         } else {
             0.5 * (lo + hi)
         };
-        if (next - t).abs() <= 4.0 * f64::EPSILON * t.abs() || hi - lo <= 2.0 * f64::EPSILON * hi
-        {
+        if (next - t).abs() <= 4.0 * f64::EPSILON * t.abs() || hi - lo <= 2.0 * f64::EPSILON * hi {
             return Some(next);
         }
         t = next;
@@ -395,12 +386,9 @@ pub(crate) fn t_upper_quantile(tail: f64, df: f64) -> Option<f64> {
 fn t_quantile_guess(tail: f64, df: f64) -> f64 {
     let z = normal_upper_critical(tail).unwrap_or(0.0);
     let z2 = z * z;
-    let cornish = z
-        + z * (z2 + 1.0) / (4.0 * df)
-        + z * ((5.0 * z2 + 16.0) * z2 + 3.0) / (96.0 * df * df);
+    let cornish = z + z * (z2 + 1.0) / (4.0 * df) + z * ((5.0 * z2 + 16.0) * z2 + 3.0) / (96.0 * df * df);
     // P(T > t) ~ C t^(-df) with C = Γ((df+1)/2) df^((df-1)/2) / (sqrt(pi) Γ(df/2)).
-    let ln_c = ln_gamma_pos(0.5 * (df + 1.0)) - ln_gamma_pos(0.5 * df)
-        + 0.5 * (df - 1.0) * df.ln()
+    let ln_c = ln_gamma_pos(0.5 * (df + 1.0)) - ln_gamma_pos(0.5 * df) + 0.5 * (df - 1.0) * df.ln()
         - 0.5 * std::f64::consts::PI.ln();
     let power = ((ln_c - tail.ln()) / df).exp();
     let score = |t: f64| {

@@ -25,14 +25,13 @@ mod proportions;
 mod special;
 
 pub use distributions::{
-    binomial_cdf, binomial_pmf, binomial_sf, hypergeometric_cdf, hypergeometric_pmf,
-    hypergeometric_sf, normal_cdf, normal_quantile, normal_sf, student_t_cdf, student_t_sf,
-    t_quantile,
+    binomial_cdf, binomial_pmf, binomial_sf, hypergeometric_cdf, hypergeometric_pmf, hypergeometric_sf,
+    normal_cdf, normal_quantile, normal_sf, student_t_cdf, student_t_sf, t_quantile,
 };
 pub use means::{mean, median, one_sample_t, t_interval, variance, welch_t};
 pub use proportions::{
-    Representation, binomial_test, compare_proportions, fisher_exact, newcombe_interval,
-    one_proportion_z, proportion_vs_value, representation, two_proportion_z, wilson_interval,
+    Representation, binomial_test, compare_proportions, fisher_exact, newcombe_interval, one_proportion_z,
+    proportion_vs_value, representation, two_proportion_z, wilson_interval,
 };
 
 /// Groups with fewer pupils than this are never judged (see [`judge`]).
@@ -167,11 +166,7 @@ impl TestResult {
     /// it and the p-value is 1.
     pub(crate) fn not_testable(reason: NotTestable, estimate: f64, null_value: f64) -> Self {
         let estimate = if estimate.is_finite() { estimate } else { 0.0 };
-        let null_value = if null_value.is_finite() {
-            null_value
-        } else {
-            0.0
-        };
+        let null_value = if null_value.is_finite() { null_value } else { 0.0 };
         Self {
             test: TestKind::None,
             statistic: None,

@@ -77,13 +77,7 @@ pub fn newcombe_interval(x1: u64, n1: u64, x2: u64, n2: u64, confidence: f64) ->
 }
 
 /// Checks shared by the two-group tests; on success returns the Newcombe interval.
-fn two_group_checks(
-    x1: u64,
-    n1: u64,
-    x2: u64,
-    n2: u64,
-    confidence: f64,
-) -> Result<Interval, TestResult> {
+fn two_group_checks(x1: u64, n1: u64, x2: u64, n2: u64, confidence: f64) -> Result<Interval, TestResult> {
     if x1 > n1 || x2 > n2 || half_alpha(confidence).is_none() {
         return Err(TestResult::not_testable(NotTestable::InvalidInput, 0.0, 0.0));
     }
@@ -193,14 +187,7 @@ fn first_true(lo: u64, hi: u64, pred: impl Fn(u64) -> bool) -> Option<u64> {
 /// interval; the statistic is the sample odds ratio ad/bc when b and c are
 /// both non-zero.
 #[must_use]
-pub fn fisher_exact(
-    a: u64,
-    b: u64,
-    c: u64,
-    d: u64,
-    alternative: Alternative,
-    confidence: f64,
-) -> TestResult {
+pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64, alternative: Alternative, confidence: f64) -> TestResult {
     let (Some(n1), Some(n2)) = (a.checked_add(b), c.checked_add(d)) else {
         return TestResult::not_testable(NotTestable::InvalidInput, 0.0, 0.0);
     };
@@ -268,11 +255,7 @@ fn fisher_p_value(a: u64, n1: u64, n2: u64, col1: u64, alternative: Alternative)
 /// Wilson interval.
 fn one_group_checks(k: u64, n: u64, p0: f64, confidence: f64) -> Result<Interval, TestResult> {
     if k > n || !(p0 > 0.0 && p0 < 1.0) || half_alpha(confidence).is_none() {
-        return Err(TestResult::not_testable(
-            NotTestable::InvalidInput,
-            0.0,
-            p0,
-        ));
+        return Err(TestResult::not_testable(NotTestable::InvalidInput, 0.0, p0));
     }
     if n == 0 {
         return Err(TestResult::not_testable(NotTestable::EmptyGroup, 0.0, p0));
@@ -285,13 +268,7 @@ fn one_group_checks(k: u64, n: u64, p0: f64, confidence: f64) -> Result<Interval
 /// `scipy.stats.binomtest(k, n, p0, alternative).pvalue`. The estimate is k/n
 /// with a Wilson interval. p0 must be strictly between 0 and 1.
 #[must_use]
-pub fn binomial_test(
-    k: u64,
-    n: u64,
-    p0: f64,
-    alternative: Alternative,
-    confidence: f64,
-) -> TestResult {
+pub fn binomial_test(k: u64, n: u64, p0: f64, alternative: Alternative, confidence: f64) -> TestResult {
     let ci = match one_group_checks(k, n, p0, confidence) {
         Ok(ci) => ci,
         Err(result) => return result,
@@ -346,8 +323,7 @@ fn binomial_two_sided(dist: &Binomial, k: u64, p0: f64) -> f64 {
     } else {
         // On [0, floor(n p0)] the pmf rises, so the far-side outcomes form a prefix.
         let observed = if k == 0 { 1.0 } else { dist.tails(k - 1).1 };
-        let other = last_true(0, floor_c, |i| dist.ln_pmf(i) <= threshold)
-            .map_or(0.0, |x| dist.tails(x).0);
+        let other = last_true(0, floor_c, |i| dist.ln_pmf(i) <= threshold).map_or(0.0, |x| dist.tails(x).0);
         observed + other
     };
     p.min(1.0)
@@ -359,13 +335,7 @@ fn binomial_two_sided(dist: &Binomial, k: u64, p0: f64) -> f64 {
 /// `proportions_ztest(k, n, value=p0, prop_var=p0)`. Estimate k/n with a Wilson
 /// interval.
 #[must_use]
-pub fn one_proportion_z(
-    k: u64,
-    n: u64,
-    p0: f64,
-    alternative: Alternative,
-    confidence: f64,
-) -> TestResult {
+pub fn one_proportion_z(k: u64, n: u64, p0: f64, alternative: Alternative, confidence: f64) -> TestResult {
     let ci = match one_group_checks(k, n, p0, confidence) {
         Ok(ci) => ci,
         Err(result) => return result,
@@ -422,13 +392,7 @@ pub fn compare_proportions(
 /// rate). Uses the exact binomial test when n p0 or n (1 - p0) is below 5,
 /// otherwise the one-proportion z-test. Estimate k/n with a Wilson interval.
 #[must_use]
-pub fn proportion_vs_value(
-    k: u64,
-    n: u64,
-    p0: f64,
-    alternative: Alternative,
-    confidence: f64,
-) -> TestResult {
+pub fn proportion_vs_value(k: u64, n: u64, p0: f64, alternative: Alternative, confidence: f64) -> TestResult {
     if let Err(result) = one_group_checks(k, n, p0, confidence) {
         return result;
     }

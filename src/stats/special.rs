@@ -263,12 +263,10 @@ pub(crate) fn inc_beta_pair(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
         return (1.0, 0.0);
     }
     if x < (a + 1.0) / (a + b + 2.0) {
-        let w = (ln_beta_prefix(a, b, x, y).exp() * beta_continued_fraction(a, b, x) / a)
-            .clamp(0.0, 1.0);
+        let w = (ln_beta_prefix(a, b, x, y).exp() * beta_continued_fraction(a, b, x) / a).clamp(0.0, 1.0);
         (w, 1.0 - w)
     } else {
-        let w = (ln_beta_prefix(b, a, y, x).exp() * beta_continued_fraction(b, a, y) / b)
-            .clamp(0.0, 1.0);
+        let w = (ln_beta_prefix(b, a, y, x).exp() * beta_continued_fraction(b, a, y) / b).clamp(0.0, 1.0);
         (1.0 - w, w)
     }
 }

@@ -27,6 +27,12 @@ pub struct Kind {
     pub results: Option<(f64, f64)>,
     pub activities: usize,
     pub exclusions: usize,
+    pub year: &'static str,
+    /// First pupil number (UPN T000000000001 is pupil 1); `None` continues the count.
+    pub first_id: Option<usize>,
+    /// Progress 8 and target grade for results.
+    pub progress8: Option<f64>,
+    pub target: Option<f64>,
 }
 
 pub fn kind(count: usize, sen: &'static str) -> Kind {
@@ -44,6 +50,10 @@ pub fn kind(count: usize, sen: &'static str) -> Kind {
         results: None,
         activities: 0,
         exclusions: 0,
+        year: "2024/25",
+        first_id: None,
+        progress8: None,
+        target: None,
     }
 }
 
@@ -92,29 +102,49 @@ impl Kind {
         self.year_group = y;
         self
     }
+    pub fn year(mut self, y: &'static str) -> Self {
+        self.year = y;
+        self
+    }
+    /// The same pupils as an earlier kind that started at `id`.
+    pub fn ids_from(mut self, id: usize) -> Self {
+        self.first_id = Some(id);
+        self
+    }
+    pub fn progress8(mut self, p8: f64) -> Self {
+        self.progress8 = Some(p8);
+        self
+    }
+    pub fn target(mut self, t: f64) -> Self {
+        self.target = Some(t);
+        self
+    }
 }
 
 fn yn(b: bool) -> &'static str {
     if b { "Y" } else { "N" }
 }
 
-/// Writes a one-year (2024/25) workspace into `dir`.
+/// Writes a workspace into `dir` (the current year is the latest year of the kinds).
 pub fn write_school(dir: &Path, kinds: &[Kind], extra_toml: &str) {
     let mut pupils =
         String::from("UPN,Year,Year Group,Gender,SEN Status,Primary Need,FSM,EAL,CLA,KS2 Average\n");
     let mut attendance = String::from("UPN,Year,Possible Sessions,Absences\n");
-    let mut results = String::from("UPN,Year,Subject,Grade,Attainment 8\n");
+    let mut results = String::from("UPN,Year,Subject,Grade,Target,Attainment 8,Progress 8\n");
     let mut activities = String::from("UPN,Year,Activity\n");
     let mut exclusions = String::from("UPN,Year,Type,Sessions\n");
-    let mut n = 0;
+    let mut next = 0;
     for k in kinds {
+        let mut n = k.first_id.map_or(next, |f| f - 1);
         for _ in 0..k.count {
             n += 1;
+            next = next.max(n);
             let upn = format!("T{n:012}");
+            let year = k.year;
             let ks2 = k.ks2.map_or(String::new(), |v| v.to_string());
             let _ = writeln!(
                 pupils,
-                "{upn},2024/25,{},{},{},{},{},{},{},{ks2}",
+                "{upn},{year},{},{},{},{},{},{},{},{ks2}",
                 k.year_group,
                 k.gender,
                 k.sen,
@@ -124,17 +154,19 @@ pub fn write_school(dir: &Path, kinds: &[Kind], extra_toml: &str) {
                 yn(k.cla)
             );
             if let Some((p, a)) = k.sessions {
-                let _ = writeln!(attendance, "{upn},2024/25,{p},{a}");
+                let _ = writeln!(attendance, "{upn},{year},{p},{a}");
             }
             if let Some((g, a8)) = k.results {
-                let _ = writeln!(results, "{upn},2024/25,English,{g},{a8}");
-                let _ = writeln!(results, "{upn},2024/25,Maths,{g},{a8}");
+                let p8 = k.progress8.map_or(String::new(), |p| p.to_string());
+                let t = k.target.map_or(String::new(), |t| t.to_string());
+                let _ = writeln!(results, "{upn},{year},English,{g},{t},{a8},{p8}");
+                let _ = writeln!(results, "{upn},{year},Maths,{g},{t},{a8},{p8}");
             }
             for i in 0..k.activities {
-                let _ = writeln!(activities, "{upn},2024/25,Club {i}");
+                let _ = writeln!(activities, "{upn},{year},Club {i}");
             }
             for _ in 0..k.exclusions {
-                let _ = writeln!(exclusions, "{upn},2024/25,Suspension,2");
+                let _ = writeln!(exclusions, "{upn},{year},Suspension,2");
             }
         }
     }
