@@ -40,6 +40,10 @@ pub enum Command {
         /// Table width in characters (default: the terminal's, or 120).
         #[arg(long)]
         width: Option<u16>,
+        /// For governors: no pupil names or UPNs, and no figures for groups under the
+        /// minimum size.
+        #[arg(long, visible_alias = "anonymize")]
+        anonymise: bool,
     },
     /// List the rules a workspace runs, with their state.
     Rules {

@@ -99,6 +99,7 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
             fail_on,
             year,
             width,
+            anonymise,
         } => {
             let (ws, origin) = run::open(dir.as_deref())?;
             let year = match year {
@@ -108,7 +109,7 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
                 })?),
                 None => None,
             };
-            let checked = run::check(&ws, year)?;
+            let checked = run::check(&ws, year, sencheck::eval::Options { anonymise })?;
             if !checked.warnings.is_empty() {
                 print_diags(&checked.warnings, colour);
             }

@@ -191,7 +191,7 @@ pub struct Checked {
 }
 
 /// Runs the whole pipeline. `year` overrides the workspace's current year.
-pub fn check(ws: &Workspace, year: Option<i32>) -> Result<Checked, Diags> {
+pub fn check(ws: &Workspace, year: Option<i32>, options: crate::eval::Options) -> Result<Checked, Diags> {
     let data = load::load_workspace(ws);
     let plan = compile(ws);
     let (mut ds, plan): (Dataset, Plan) = match (data, plan) {
@@ -224,7 +224,7 @@ pub fn check(ws: &Workspace, year: Option<i32>) -> Result<Checked, Diags> {
         }
         ds.current_year = y;
     }
-    let report = crate::eval::evaluate(&plan, &ds, ws.config.name.clone());
+    let report = crate::eval::evaluate(&plan, &ds, ws.config.name.clone(), options);
     Ok(Checked {
         report,
         plan,

@@ -302,3 +302,45 @@ fn broken_pipe_is_a_quiet_exit() {
     assert_eq!(o.status.code(), Some(0));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
+
+#[test]
+fn anonymised_output_has_no_pupil_ids_and_no_small_groups() {
+    let o = sencheck(&["check", "--anonymise", "--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    // Demo UPNs are a check letter and 12 digits starting with the LA number 938.
+    assert!(!text.contains("938499"), "a UPN leaked");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for f in v["findings"].as_array().unwrap() {
+        assert!(f["pupil"].is_null(), "{f}");
+        for fig in f["figures"].as_array().unwrap() {
+            let n = fig["n"].as_u64().unwrap();
+            assert!(n == 0 || n >= 6, "a figure of {n} pupils is shown: {f}");
+        }
+        if let Some(size) = f["size"].as_u64() {
+            assert!(size >= 6, "{f}");
+        }
+    }
+    let c1: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "C1")
+        .collect();
+    assert_eq!(c1.len(), 1);
+    assert_eq!(
+        c1[0]["text"],
+        "10 pupils listed; names and UPNs are withheld in anonymised output (run without --anonymise to see them)."
+    );
+    let hi = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "H3" && f["group"] == "HI")
+        .unwrap();
+    assert_eq!(
+        hi["text"],
+        "HI: too small to judge (fewer than 6 pupils with a value)."
+    );
+    assert!(hi["figures"].as_array().unwrap().is_empty());
+}

@@ -19,9 +19,18 @@ use crate::stats;
 
 pub use aggregate::{Fig, Sample};
 
+/// How a report is to be made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// For governors and anyone outside the SEN team: no pupil ids, and no figure for a
+    /// group smaller than the rule's minimum group size.
+    pub anonymise: bool,
+}
+
 /// Evaluates every rule of the plan for the dataset's current year.
-pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>) -> Report {
+pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Options) -> Report {
     let mut ev = Evaluator::new(plan, ds, ds.current_year);
+    ev.anonymise = options.anonymise;
     let mut findings = Vec::new();
     let mut not_run = Vec::new();
     let mut disabled = Vec::new();
@@ -50,7 +59,11 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>) -> Report {
             });
             continue;
         }
-        findings.extend(ev.rule(rule));
+        let mut found = ev.rule(rule);
+        if options.anonymise {
+            found = anonymise(rule, found);
+        }
+        findings.extend(found);
     }
     let order = |k: &str| {
         crate::questions::KEY_QUESTIONS
@@ -90,6 +103,10 @@ pub struct Evaluator<'a> {
     window: Option<u32>,
     /// The `for each` group being judged: its plan and value, to find it in other years.
     group: Option<(GroupPlan, String)>,
+    /// Counts of pupils under `min_group` are not printed.
+    anonymise: bool,
+    /// The minimum group size of the rule being judged.
+    min_group: f64,
 }
 
 impl<'a> Evaluator<'a> {
@@ -104,6 +121,8 @@ impl<'a> Evaluator<'a> {
             list_unknown: Vec::new(),
             window: None,
             group: None,
+            anonymise: false,
+            min_group: 0.0,
         }
     }
 
@@ -523,6 +542,7 @@ impl<'a> Evaluator<'a> {
 
     pub fn rule(&mut self, rule: &RulePlan) -> Vec<Finding> {
         self.window = rule.window;
+        self.min_group = rule.min_group;
         match &rule.body {
             Body::List { cohort, clauses } => self.list(rule, cohort, clauses),
             Body::Clauses { group: None, clauses } => {
@@ -873,7 +893,10 @@ impl<'a> Evaluator<'a> {
                 Part::Text(t) => s.push_str(t),
                 Part::Figure(e) => {
                     let f = self.mvalue(e, group);
-                    s.push_str(&format_opt(f.value, f.unit));
+                    match f.value {
+                        Some(v) if f.unit == Unit::Count => s.push_str(&self.count_text(v)),
+                        _ => s.push_str(&format_opt(f.value, f.unit)),
+                    }
                 }
                 Part::FigureCount(e, which) => {
                     let f = self.mvalue(e, group);
@@ -882,7 +905,7 @@ impl<'a> Evaluator<'a> {
                         FigureCount::Missing => f.missing,
                         FigureCount::Size => f.size,
                     };
-                    s.push_str(&n.to_string());
+                    s.push_str(&self.count_text(n as f64));
                 }
                 Part::FigureSeries(e) => {
                     let series = self.series(e, group);
@@ -921,6 +944,16 @@ impl<'a> Evaluator<'a> {
         s
     }
 
+    /// A count of pupils as an explanation shows it: anonymised, a count under the minimum
+    /// group size could single pupils out, so it is not printed.
+    fn count_text(&self, n: f64) -> String {
+        if self.anonymise && n > 0.0 && n < self.min_group {
+            format!("fewer than {}", format_value(self.min_group, Unit::Count))
+        } else {
+            format_value(n, Unit::Count)
+        }
+    }
+
     /// Cohorts that could not place some pupils because a value was missing.
     pub fn data_notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
@@ -945,6 +978,60 @@ impl<'a> Evaluator<'a> {
         }
         notes
     }
+}
+
+/// Removes from a rule's findings what anonymised output must never show: pupil ids (a pupil
+/// list becomes a count), and the figures of any group under the minimum size.
+fn anonymise(rule: &RulePlan, findings: Vec<Finding>) -> Vec<Finding> {
+    let min = rule.min_group;
+    let few = format!("fewer than {}", format_value(min, Unit::Count));
+    let (listed, mut out): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.pupil.is_some());
+    if let Some(first) = listed.first() {
+        let n = listed.len();
+        let count = if (n as f64) < min {
+            few.clone()
+        } else {
+            n.to_string()
+        };
+        out.push(Finding {
+            pupil: None,
+            text: format!(
+                "{count} pupil{} listed; names and UPNs are withheld in anonymised output (run without --anonymise to see them).",
+                if n == 1 { "" } else { "s" }
+            ),
+            ..first.clone()
+        });
+    }
+    for f in &mut out {
+        let small_group = f.figures.iter().any(|x| x.source.is_none() && (x.n as f64) < min);
+        if f.severity == Outcome::TooSmall && small_group {
+            let subject = f.group.as_deref().map_or(String::new(), |g| format!("{g}: "));
+            f.text = format!("{subject}too small to judge ({few} pupils with a value).");
+            f.figures.clear();
+            f.tests.clear();
+            f.size = None;
+            continue;
+        }
+        for fig in &mut f.figures {
+            if fig.n > 0 && (fig.n as f64) < min {
+                fig.value = None;
+                fig.display = "suppressed".into();
+                (fig.n, fig.missing, fig.size) = (0, 0, 0);
+            }
+            for y in fig.series.iter_mut().flatten() {
+                if y.n > 0 && (y.n as f64) < min {
+                    y.value = None;
+                    y.display = "suppressed".into();
+                    y.n = 0;
+                }
+            }
+        }
+        if f.size.is_some_and(|s| s > 0 && (s as f64) < min) {
+            f.size = None;
+        }
+    }
+    out
 }
 
 /// A figure that is not measured on pupils (a constant, a parameter, a national figure).

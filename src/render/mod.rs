@@ -56,9 +56,11 @@ pub fn by_key_question(report: &Report) -> Vec<(&'static str, String, Vec<&Findi
     out
 }
 
-/// The key figures of a finding on one line: `attendance(sen) 91.6% (n=150)`.
+/// The key figures of a finding: `attendance(sen) 91.6% (n=150)`, then each significance
+/// test (`test: -2.5pp (95% CI …), p = 0.002, Welch's t-test`).
 pub fn figures_line(f: &Finding) -> String {
-    f.figures
+    let mut parts: Vec<String> = f
+        .figures
         .iter()
         .map(|fig| {
             let missing = if fig.missing > 0 {
@@ -66,8 +68,12 @@ pub fn figures_line(f: &Finding) -> String {
             } else {
                 String::new()
             };
-            format!("{} {} (n={}{missing})", fig.label, fig.display, fig.n)
+            match &fig.source {
+                Some(src) if fig.n == 0 => format!("{} {} ({src})", fig.label, fig.display),
+                _ => format!("{} {} (n={}{missing})", fig.label, fig.display, fig.n),
+            }
         })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect();
+    parts.extend(f.tests.iter().map(|t| format!("test: {}", t.display)));
+    parts.join("; ")
 }

@@ -191,7 +191,7 @@ pub fn check(kinds: &[Kind], extra_toml: &str) -> Report {
     let dir = tempfile::tempdir().unwrap();
     write_school(dir.path(), kinds, extra_toml);
     let ws = sencheck::data::config::Workspace::open(dir.path()).unwrap();
-    match sencheck::run::check(&ws, None) {
+    match sencheck::run::check(&ws, None, sencheck::eval::Options::default()) {
         Ok(c) => c.report,
         Err(d) => panic!(
             "check failed: {:#?}",
