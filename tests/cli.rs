@@ -344,3 +344,8 @@ fn anonymised_output_has_no_pupil_ids_and_no_small_groups() {
     );
     assert!(hi["figures"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn diagnostic_impossible_sessions() {
+    insta::assert_snapshot!(diagnostics("bad-sessions"));
+}

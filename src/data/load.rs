@@ -541,6 +541,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     }
     if id.schema().name == "attendance" {
         derive_attendance(schema, &mut columns, &mut origins, lines.len());
+        check_sessions(schema, &columns, &lines, &source, &mut diags);
     }
     if diags.has_errors() {
         return Err(diags);
@@ -553,6 +554,60 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
         lines,
         origins,
     })
+}
+
+/// Sessions that cannot be: negative, or more attended or missed than were possible. A rate
+/// built on them would be wrong, so they are errors, all reported together.
+fn check_sessions(
+    schema: &super::schema::TableSchema,
+    columns: &[Option<ColumnData>],
+    lines: &[usize],
+    source: &SourceFile,
+    diags: &mut Diags,
+) {
+    let num = |n: &str| match schema.column(n).and_then(|i| columns.get(i)) {
+        Some(Some(ColumnData::Num(v))) => Some(v),
+        _ => None,
+    };
+    let (possible, present, absent) = (num("possible"), num("present"), num("absent"));
+    let mut shown = 0;
+    let mut bad = 0;
+    for row in 0..lines.len() {
+        let p = possible.and_then(|v| v[row]);
+        let problem = match (p, present.and_then(|v| v[row]), absent.and_then(|v| v[row])) {
+            (Some(p), _, _) if p < 0.0 => Some(format!("{p} possible sessions")),
+            (Some(p), Some(x), _) if x > p + 1e-9 => {
+                Some(format!("{x} sessions attended out of {p} possible"))
+            }
+            (Some(p), _, Some(x)) if x > p + 1e-9 => Some(format!("{x} sessions missed out of {p} possible")),
+            (_, Some(x), _) if x < 0.0 => Some(format!("{x} sessions attended")),
+            (_, _, Some(x)) if x < 0.0 => Some(format!("{x} sessions missed")),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            bad += 1;
+            if shown < MAX_CELL_ERRORS {
+                shown += 1;
+                let line = lines[row];
+                diags.push(
+                    Diag::error("bad-sessions", format!("{} line {line}: {problem}", source.name))
+                        .in_file(source)
+                        .label(line_span(&source.text, line), "these sessions cannot be")
+                        .help("sessions are counted from 0, and attended plus missed cannot exceed possible; check the export's columns are mapped to the right fields"),
+                );
+            }
+        }
+    }
+    if bad > shown {
+        diags.push(Diag::error(
+            "bad-sessions",
+            format!(
+                "{}: {} more rows with impossible sessions not shown ({bad} in all)",
+                source.name,
+                bad - shown
+            ),
+        ));
+    }
 }
 
 fn push_value(col: Option<&mut ColumnData>, v: Option<Value>) {
