@@ -263,28 +263,8 @@ impl<'a> Evaluator<'a> {
             }
             Filter::Bool(e) => self.pvalue(e, row).map(|v| v != 0.0),
             Filter::InCohort(id) => Some(self.in_cohort(*id, row)),
-            Filter::And(parts) => {
-                let mut unknown = false;
-                for p in parts {
-                    match self.filter(p, row) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                if unknown { None } else { Some(true) }
-            }
-            Filter::Or(parts) => {
-                let mut unknown = false;
-                for p in parts {
-                    match self.filter(p, row) {
-                        Some(true) => return Some(true),
-                        None => unknown = true,
-                        Some(false) => {}
-                    }
-                }
-                if unknown { None } else { Some(false) }
-            }
+            Filter::And(parts) => all3(parts.iter().map(|p| self.filter(p, row))),
+            Filter::Or(parts) => any3(parts.iter().map(|p| self.filter(p, row))),
             Filter::Not(p) => self.filter(p, row).map(|b| !b),
             // A pupil not on roll last year was in none of last year's groups.
             Filter::Prev(p) => match self.ds.prev_row.get(row).copied().flatten() {
@@ -512,28 +492,8 @@ impl<'a> Evaluator<'a> {
                     }
                 })
             }
-            Test::And(parts) => {
-                let mut unknown = false;
-                for p in parts {
-                    match self.test(p, group, rule) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                if unknown { None } else { Some(true) }
-            }
-            Test::Or(parts) => {
-                let mut unknown = false;
-                for p in parts {
-                    match self.test(p, group, rule) {
-                        Some(true) => return Some(true),
-                        None => unknown = true,
-                        Some(false) => {}
-                    }
-                }
-                if unknown { None } else { Some(false) }
-            }
+            Test::And(parts) => all3(parts.iter().map(|p| self.test(p, group, rule))),
+            Test::Or(parts) => any3(parts.iter().map(|p| self.test(p, group, rule))),
             Test::Not(p) => self.test(p, group, rule).map(|b| !b),
         }
     }
@@ -1032,6 +992,25 @@ fn anonymise(rule: &RulePlan, findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Kleene's three-valued AND: any false makes it false (and stops), else any unknown makes it
+/// unknown. A missing value must not decide a condition it cannot decide.
+fn all3(items: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for v in items {
+        match v {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    if unknown { None } else { Some(true) }
+}
+
+/// Kleene's three-valued OR: any true makes it true (and stops), else any unknown makes it unknown.
+fn any3(items: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    all3(items.map(|v| v.map(|b| !b))).map(|b| !b)
 }
 
 /// A figure that is not measured on pupils (a constant, a parameter, a national figure).
