@@ -349,3 +349,41 @@ fn anonymised_output_has_no_pupil_ids_and_no_small_groups() {
 fn diagnostic_impossible_sessions() {
     insta::assert_snapshot!(diagnostics("bad-sessions"));
 }
+
+#[test]
+fn spreadsheets_are_read_sheet_by_sheet() {
+    let o = sencheck(&[
+        "check",
+        "tests/cases/xlsx",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // X1 attended 170 of 200 and X3 160 of 200; "Y9" is read as year group 9.
+    assert_eq!(
+        v["findings"][0]["text"],
+        "SEN attendance 82.5% (2 pupils); year groups 10.5 on average."
+    );
+}
+
+#[test]
+fn a_missing_sheet_is_named_with_the_sheets_there_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/xlsx");
+    std::fs::copy(src.join("pupils.xlsx"), dir.path().join("pupils.xlsx")).unwrap();
+    std::fs::write(
+        dir.path().join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"pupils.xlsx\"\nsheet = \"Pupil\"\n",
+    )
+    .unwrap();
+    let o = sencheck(&["check", dir.path().to_str().unwrap(), "--colour", "never"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o).replace("\n  │ ", " ");
+    assert!(
+        err.contains("has no sheet \"Pupil\" (did you mean \"Pupils\"?); its sheets are: Notes,"),
+        "{err}"
+    );
+}

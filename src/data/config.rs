@@ -73,6 +73,8 @@ pub struct TableConfig {
     pub delimiter: Option<Spanned<String>>,
     /// `utf-8` or `windows-1252`; detected when absent.
     pub encoding: Option<Spanned<String>>,
+    /// For a spreadsheet (.xlsx, .xls, .ods): the sheet to read; by default the first.
+    pub sheet: Option<Spanned<String>>,
     /// Canonical column → header in the file, where the default aliases do not find it.
     #[serde(default)]
     pub columns: BTreeMap<Spanned<String>, Spanned<String>>,

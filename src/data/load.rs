@@ -180,7 +180,7 @@ enum Source {
 pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Table, Diags> {
     let schema = id.schema();
     let mut diags = Diags::default();
-    let shown = if ws.embedded.is_some() {
+    let mut shown = if ws.embedded.is_some() {
         format!("{}/{}", ws.dir.display(), cfg.file.get_ref())
     } else {
         ws.dir.join(cfg.file.get_ref()).display().to_string()
@@ -196,18 +196,36 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
             .help("paths are relative to the folder that holds sencheck.toml"),
         ])
     })?;
-    let text = decode(&bytes, cfg.encoding.as_ref().map(|e| e.get_ref().as_str())).map_err(|msg| {
-        Diags(vec![ws.diag_at(
-            "config-bad-value",
-            msg,
-            cfg.encoding.as_ref().map(span_of).unwrap_or_default(),
-            "this encoding",
-        )])
-    })?;
-    // A BOM decoded as text would become part of the first header.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let text = if super::sheet::is_spreadsheet(cfg.file.get_ref()) {
+        let (text, sheet) = super::sheet::to_csv(bytes, cfg.sheet.as_ref().map(|s| s.get_ref().as_str()))
+            .map_err(|msg| {
+                Diags(vec![ws.diag_at(
+                    "data-file-unreadable",
+                    format!("the {} file {shown} {msg}", schema.name),
+                    cfg.sheet.as_ref().map_or_else(|| span_of(&cfg.file), span_of),
+                    "named here",
+                )])
+            })?;
+        shown = format!("{shown} (sheet {sheet})");
+        text
+    } else {
+        let text = decode(&bytes, cfg.encoding.as_ref().map(|e| e.get_ref().as_str())).map_err(|msg| {
+            Diags(vec![ws.diag_at(
+                "config-bad-value",
+                msg,
+                cfg.encoding.as_ref().map(span_of).unwrap_or_default(),
+                "this encoding",
+            )])
+        })?;
+        // A BOM decoded as text would become part of the first header.
+        text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)
+    };
     let source = SourceFile::new(shown.clone(), Arc::<str>::from(text.as_str()));
-    let delim = delimiter_of(ws, cfg, &text).map_err(|d| Diags(vec![d]))?;
+    let delim = if super::sheet::is_spreadsheet(cfg.file.get_ref()) {
+        b','
+    } else {
+        delimiter_of(ws, cfg, &text).map_err(|d| Diags(vec![d]))?
+    };
 
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delim)

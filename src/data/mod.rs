@@ -5,6 +5,7 @@ pub mod config;
 pub mod load;
 pub mod national;
 pub mod schema;
+pub mod sheet;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap};
