@@ -387,3 +387,16 @@ fn a_missing_sheet_is_named_with_the_sheets_there_are() {
         "{err}"
     );
 }
+
+/// Regression: in CRLF files (every Excel and MIS export) data errors pointed one line early,
+/// at the previous row.
+#[test]
+fn regression_crlf_line_numbers_point_at_the_bad_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pupils.csv"), "UPN,Year,SEN Status\r\nA,2024/25,K\r\nB,2024/25,Monitoring\r\n").unwrap();
+    std::fs::write(dir.path().join("sencheck.toml"), "[tables.pupils]\nfile = \"pupils.csv\"\n").unwrap();
+    let o = sencheck(&["check", dir.path().to_str().unwrap(), "--colour", "never"]);
+    let err = stderr(&o);
+    assert!(err.contains("pupils.csv line 3, column \"SEN Status\""), "{err}");
+    assert!(err.contains("pupils.csv:3:11]"), "{err}");
+}

@@ -442,6 +442,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     let mut cell_errors = 0usize;
     let mut data_row = 0usize;
     let mut record = csv::StringRecord::new();
+    let mut lines_before = LineCounter::default();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -461,9 +462,13 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
             }
         }
         data_row += 1;
-        let pos = record.position().cloned();
-        let line = pos.as_ref().map_or(data_row + 1, |p| p.line() as usize);
-        let start = pos.as_ref().map_or(0, |p| p.byte() as usize);
+        // The csv crate starts a record after a CRLF's '\r', so its line number is one short
+        // for Windows files; count lines from the record's first real byte instead.
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let line = lines_before.advance(&text, start);
         // Excel leaves rows of bare delimiters at the end of a sheet.
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -572,6 +577,24 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
         lines,
         origins,
     })
+}
+
+/// 1-based line numbers of increasing byte offsets, counted once through the text.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn advance(&mut self, text: &str, to: usize) -> usize {
+        let to = to.min(text.len());
+        if to >= self.offset {
+            self.line += text.as_bytes()[self.offset..to].iter().filter(|&&b| b == b'\n').count();
+            self.offset = to;
+        }
+        self.line + 1
+    }
 }
 
 /// Sessions that cannot be: negative, or more attended or missed than were possible. A rate
