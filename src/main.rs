@@ -2,6 +2,7 @@
 //! code (0 clean, 1 findings at the fail level, 2 errors in rules, config or data).
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -83,6 +84,19 @@ fn print_diags(diags: &Diags, colour: bool) {
     }
 }
 
+/// Whether a folder holds exports a user may have meant to check.
+fn has_data_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().to_lowercase();
+            [".csv", ".xlsx", ".xls", ".ods"]
+                .iter()
+                .any(|x| name.ends_with(x))
+                || name.starts_with("sencheck.toml")
+        })
+    })
+}
+
 fn terminal_width() -> u16 {
     std::env::var("COLUMNS")
         .ok()
@@ -113,11 +127,16 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
             if !checked.warnings.is_empty() {
                 print_diags(&checked.warnings, colour);
             }
-            if origin == Origin::Demo && format == render::Format::Table {
-                writeln!(
-                    out,
-                    "No sencheck.toml here: showing the bundled demo school (synthetic data). Run `sencheck check DIR` on your own workspace.\n"
-                )?;
+            if origin == Origin::Demo {
+                // On stderr, so it reaches a person whatever the format, and never the report.
+                eprintln!(
+                    "No sencheck.toml here: showing the bundled demo school (synthetic data). Run `sencheck check DIR` on your own workspace."
+                );
+                if has_data_files(Path::new(".")) {
+                    eprintln!(
+                        "This folder has data files but no sencheck.toml: is it named differently (sencheck.toml.txt)? See docs/workspace.md."
+                    );
+                }
             }
             let style = Style {
                 width: width.unwrap_or_else(terminal_width),

@@ -225,9 +225,15 @@ pub fn check(ws: &Workspace, year: Option<i32>, options: crate::eval::Options) -
         ds.current_year = y;
     }
     let report = crate::eval::evaluate(&plan, &ds, ws.config.name.clone(), options);
+    let mut report = report;
+    // Data warnings belong in every report, not only on a terminal.
+    let warnings = std::mem::take(&mut ds.warnings);
+    report
+        .data_notes
+        .splice(0..0, warnings.0.iter().map(|w| w.message.clone()));
     Ok(Checked {
         report,
         plan,
-        warnings: std::mem::take(&mut ds.warnings),
+        warnings,
     })
 }

@@ -80,8 +80,9 @@ fn no_workspace_anywhere_shows_the_demo_school() {
         .unwrap();
     let out = stdout(&o);
     assert!(
-        out.starts_with("No sencheck.toml here: showing the bundled demo school"),
-        "{out}"
+        stderr(&o).starts_with("No sencheck.toml here: showing the bundled demo school"),
+        "{}",
+        stderr(&o)
     );
     assert!(
         out.contains("Hollins Park Academy (synthetic demo) · SEN check for 2024/25"),
@@ -393,8 +394,16 @@ fn a_missing_sheet_is_named_with_the_sheets_there_are() {
 #[test]
 fn regression_crlf_line_numbers_point_at_the_bad_row() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pupils.csv"), "UPN,Year,SEN Status\r\nA,2024/25,K\r\nB,2024/25,Monitoring\r\n").unwrap();
-    std::fs::write(dir.path().join("sencheck.toml"), "[tables.pupils]\nfile = \"pupils.csv\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("pupils.csv"),
+        "UPN,Year,SEN Status\r\nA,2024/25,K\r\nB,2024/25,Monitoring\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"pupils.csv\"\n",
+    )
+    .unwrap();
     let o = sencheck(&["check", dir.path().to_str().unwrap(), "--colour", "never"]);
     let err = stderr(&o);
     assert!(err.contains("pupils.csv line 3, column \"SEN Status\""), "{err}");

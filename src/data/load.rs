@@ -590,7 +590,10 @@ impl LineCounter {
     fn advance(&mut self, text: &str, to: usize) -> usize {
         let to = to.min(text.len());
         if to >= self.offset {
-            self.line += text.as_bytes()[self.offset..to].iter().filter(|&&b| b == b'\n').count();
+            self.line += text.as_bytes()[self.offset..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             self.offset = to;
         }
         self.line + 1

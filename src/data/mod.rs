@@ -222,23 +222,40 @@ impl Dataset {
                     None => orphans.push(row),
                 }
             }
+            let example = |table: &Table, row: usize| {
+                let u = key_column(table, "upn").and_then(|c| c.text(row)).unwrap_or("?");
+                let y = year_column(table)
+                    .and_then(|c| c[row])
+                    .map_or("?".to_string(), values::format_year);
+                format!("\"{u}\" in {y}")
+            };
             if let Some(&first) = orphans.first() {
-                warnings.push(
-                    row_diag(
-                        t,
-                        first,
-                        "row-without-pupil",
-                        format!(
-                            "{} row{} in {} name a pupil who is not in pupils for that year; they are not counted",
-                            orphans.len(),
-                            if orphans.len() == 1 { "" } else { "s" },
-                            t.source.name
-                        ),
-                        "first such row",
+                let all = orphans.len() == t.rows;
+                let msg = if all {
+                    format!(
+                        "none of the {} rows of {} names a pupil in {} for the same year",
+                        t.rows, t.source.name, pupils.source.name
                     )
-                    .help("check the UPNs and years match the pupils file")
-                    .warn(),
-                );
+                } else {
+                    format!(
+                        "{} of {} rows in {} name a pupil who is not in {} for that year; they are not counted",
+                        orphans.len(),
+                        t.rows,
+                        t.source.name,
+                        pupils.source.name
+                    )
+                };
+                let pupil_example = (pupils.rows > 0).then(|| example(pupils, 0)).unwrap_or_default();
+                let d = row_diag(t, first, "row-without-pupil", msg, "first such row").help(format!(
+                    "this row has {}, the pupils file has for example {pupil_example}: check the pupil ids are written the same way (Excel drops leading zeros) and the academic years match",
+                    example(t, first)
+                ));
+                // With no row linked, every figure from this table would silently be empty.
+                if all {
+                    diags.push(d)
+                } else {
+                    warnings.push(d.warn())
+                }
             }
             let mut offsets = Vec::with_capacity(pupils.rows + 1);
             let mut rows = Vec::new();
