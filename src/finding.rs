@@ -16,6 +16,8 @@ pub enum Outcome {
     Note,
     /// The group is under the minimum size (or has too few values): never judged.
     TooSmall,
+    /// Every pupil lacks the value, or a trend lacks years: nothing to judge.
+    NoData,
 }
 
 impl Outcome {
@@ -25,6 +27,7 @@ impl Outcome {
             Outcome::Celebrate => "celebration",
             Outcome::Note => "note",
             Outcome::TooSmall => "too small to judge",
+            Outcome::NoData => "no data to judge",
         }
     }
 }
@@ -131,6 +134,7 @@ pub struct Summary {
     pub celebrations: usize,
     pub notes: usize,
     pub too_small: usize,
+    pub no_data: usize,
     pub not_run: usize,
 }
 
@@ -146,6 +150,7 @@ impl Report {
                 Outcome::Celebrate => s.celebrations += 1,
                 Outcome::Note => s.notes += 1,
                 Outcome::TooSmall => s.too_small += 1,
+                Outcome::NoData => s.no_data += 1,
             }
         }
         s
@@ -162,6 +167,9 @@ impl Summary {
             plural(self.notes, "note", "notes"),
             format!("{} too small to judge", self.too_small),
         ];
+        if self.no_data > 0 {
+            parts.push(format!("{} without data", self.no_data));
+        }
         if self.not_run > 0 {
             parts.push(format!("{} not run", self.not_run));
         }
@@ -224,6 +232,7 @@ mod tests {
             celebrations: 5,
             notes: 2,
             too_small: 1,
+            no_data: 0,
             not_run: 0,
         };
         assert_eq!(

@@ -198,7 +198,7 @@ fn table_output_groups_by_key_question_and_ends_with_the_summary() {
     let last = out.lines().last().unwrap();
     assert_eq!(
         last,
-        "0 concerns · 5 celebrations · 1 note · 1 too small to judge · 21 not run"
+        "0 concerns · 5 celebrations · 1 note · 0 too small to judge · 1 without data · 21 not run"
     );
 }
 

@@ -623,7 +623,7 @@ fn a3_movement_on_and_off_the_record() {
     );
     // Two years of data: a three-year trend cannot be judged, and says why.
     let f = one(&r, "A3-trend");
-    assert_eq!(sev(f), Outcome::TooSmall);
+    assert_eq!(sev(f), Outcome::NoData);
     assert_eq!(
         f.text,
         "not enough years to judge a trend — 2022/23 no data → 2023/24 no data → 2024/25 25.0% (needs 3 years with data)."
@@ -739,7 +739,7 @@ fn i2_missing_year_is_said_and_not_judged() {
     kinds.retain(|k| k.year != "2023/24");
     let r = check(&kinds, "");
     let f = one(&r, "I2");
-    assert_eq!(sev(f), Outcome::TooSmall);
+    assert_eq!(sev(f), Outcome::NoData);
     assert_eq!(
         f.text,
         "not enough years to judge a trend — 2022/23 40.0% → 2023/24 no data → 2024/25 20.0% (needs 3 years with data)."
@@ -860,4 +860,20 @@ fn b2_progress8_against_zero() {
         "",
     );
     assert_eq!(sev(one(&r, "B2")), Outcome::Note);
+}
+
+#[test]
+#[test]
+fn a_value_missing_for_every_pupil_is_no_data_not_a_small_group() {
+    // Results rows with no Attainment 8 at all: 6 SEN and 8 other leavers, none with a value.
+    let mut sen = kind(6, "K").results(4.0, 0.0);
+    sen.results = Some((4.0, f64::NAN));
+    let r = check(&[sen, kind(8, "N").results(5.0, 50.0)], "");
+    let f = one(&r, "D1");
+    assert_eq!(sev(f), Outcome::NoData);
+    assert_eq!(
+        f.text,
+        "no data to judge — attainment8(sen_ks4): all 6 pupils are missing the value."
+    );
+    assert!(f.tests.is_empty());
 }

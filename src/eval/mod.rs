@@ -664,7 +664,7 @@ impl<'a> Evaluator<'a> {
         let est_unit = if is_repr { Unit::Points } else { est_unit };
         let display = if r.is_testable() {
             format!(
-                "{} ({} CI {} to {}), p = {}, {}",
+                "{} ({} CI {} to {}), {}, {}",
                 format_value(r.estimate, est_unit),
                 format_value(rule.confidence, Unit::Percent).replace(".0%", "%"),
                 format_value(r.ci_low, est_unit),
@@ -744,6 +744,17 @@ impl<'a> Evaluator<'a> {
             .filter(|(f, (_, e))| !is_fixed(e) && (f.n as f64) < rule.min_group)
             .map(|(f, _)| f)
             .collect();
+        // A figure whose pupils all lack the value is missing data, not a small group.
+        let empty: Vec<&Figure> = small.iter().copied().filter(|f| f.n == 0 && f.size > 0).collect();
+        if !empty.is_empty() {
+            let who = empty
+                .iter()
+                .map(|f| format!("{}: all {} pupils are missing the value", f.label, f.size))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let text = format!("{subject}no data to judge — {who}.");
+            return Some(finding(Outcome::NoData, text, figures, Vec::new()));
+        }
         if !small.is_empty() {
             let who = small
                 .iter()
@@ -761,7 +772,8 @@ impl<'a> Evaluator<'a> {
                 "{subject}too small to judge — {who} (minimum {}).",
                 rule.min_group
             );
-            return Some(finding(Outcome::TooSmall, text, figures, tests));
+            // No test is shown: a group this small is never judged.
+            return Some(finding(Outcome::TooSmall, text, figures, Vec::new()));
         }
         // A trend needs enough years with data.
         for e in trends {
@@ -773,7 +785,7 @@ impl<'a> Evaluator<'a> {
                     "{subject}not enough years to judge a trend — {shown} (needs {} years with data).",
                     rule.min_years
                 );
-                return Some(finding(Outcome::TooSmall, text, figures, tests));
+                return Some(finding(Outcome::NoData, text, figures, tests));
             }
         }
         for c in clauses {
@@ -964,8 +976,7 @@ fn anonymise(rule: &RulePlan, findings: Vec<Finding>) -> Vec<Finding> {
         });
     }
     for f in &mut out {
-        let small_group = f.figures.iter().any(|x| x.source.is_none() && (x.n as f64) < min);
-        if f.severity == Outcome::TooSmall && small_group {
+        if f.severity == Outcome::TooSmall {
             let subject = f.group.as_deref().map_or(String::new(), |g| format!("{g}: "));
             f.text = format!("{subject}too small to judge ({few} pupils with a value).");
             f.figures.clear();

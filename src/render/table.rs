@@ -30,7 +30,7 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
                     Outcome::Concern => sev.fg(Color::Red).add_attribute(Attribute::Bold),
                     Outcome::Celebrate => sev.fg(Color::Green),
                     Outcome::Note => sev.fg(Color::Blue),
-                    Outcome::TooSmall => sev.fg(Color::DarkGrey),
+                    Outcome::TooSmall | Outcome::NoData => sev.fg(Color::DarkGrey),
                 };
             }
             t.add_row(vec![

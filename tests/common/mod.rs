@@ -159,6 +159,12 @@ pub fn write_school(dir: &Path, kinds: &[Kind], extra_toml: &str) {
             if let Some((g, a8)) = k.results {
                 let p8 = k.progress8.map_or(String::new(), |p| p.to_string());
                 let t = k.target.map_or(String::new(), |t| t.to_string());
+                // NaN stands for a blank cell.
+                let a8 = if a8.is_nan() {
+                    String::new()
+                } else {
+                    a8.to_string()
+                };
                 let _ = writeln!(results, "{upn},{year},English,{g},{t},{a8},{p8}");
                 let _ = writeln!(results, "{upn},{year},Maths,{g},{t},{a8},{p8}");
             }
