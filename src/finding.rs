@@ -48,6 +48,9 @@ pub struct Figure {
     pub missing: usize,
     /// Pupils in the cohort.
     pub size: usize,
+    /// For a share or a representation: how many pupils it counts (the numerator).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
     /// Where a fixed figure comes from (a national figure's year and publication).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -62,6 +65,9 @@ pub struct YearValue {
     pub value: Option<f64>,
     pub display: String,
     pub n: usize,
+    /// For a share: how many pupils it counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 /// A significance test behind a finding.

@@ -217,7 +217,7 @@ fn markdown_output() {
         ),
         "{out}"
     );
-    assert!(out.contains("| celebration | H1 | Pupils on the SEN record attended 98.5% of possible sessions, meeting the 95.0% expected. | attendance(sen) 98.5% (n=68) | 68 |"), "{out}");
+    assert!(out.contains("| celebration | H1 Attendance of SEN pupils against the expected level | Pupils on the SEN record attended 98.5% of possible sessions, meeting the 95.0% expected. | attendance(sen) 98.5% (n=68) | 68 |"), "{out}");
 }
 
 #[test]

@@ -396,7 +396,7 @@ fn j1_and_j2_exclusions() {
     );
     assert_eq!(
         fs[1].text,
-        "SEMH: 75.0% suspended or excluded against 5.0% of pupils without SEN: 3.75 times the school's rate, significantly over-represented."
+        "SEMH: 75.0% suspended or excluded against 20.0% of the whole school: 3.75 times the school's rate, significantly above the rest of the school."
     );
     // Fisher's exact test of 6/8 against the rest of the school, 6/52.
     assert!(
@@ -544,7 +544,7 @@ fn a1_over_representation_notes() {
     assert_eq!(sev(f), Outcome::Note);
     assert_eq!(
         f.text,
-        "70.0% of SEN pupils are eligible for free school meals against 33.3% of the school: 2.1 times as likely to be on the SEN record. Track them closely."
+        "70.0% of SEN pupils are eligible for free school meals against 33.3% of the school: 2.1 times the school's share. Track them closely."
     );
     // Every expected count is at least 5: the two-proportion z-test (statsmodels proportions_ztest).
     assert_eq!(f.tests[0].test, "two-proportion z-test");
@@ -648,7 +648,7 @@ fn d1_attainment8_concern_celebration_note() {
     assert_eq!(sev(f), Outcome::Concern);
     assert_eq!(
         f.text,
-        "SEN leavers' mean Attainment 8 is 30 against 50 for other leavers: 20 points lower, significantly, and at least the 15 the school treats as a concern."
+        "SEN leavers' mean Attainment 8 is 30 against 50 for other leavers: 20 points lower, significantly, and at least the 15 points set as a concern (parameter attainment8_gap)."
     );
     assert_eq!(fig(f, "attainment8(sen_ks4)"), ("30".into(), 6));
     assert_eq!(fig(f, "attainment8(non_sen_ks4)"), ("50".into(), 8));

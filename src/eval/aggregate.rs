@@ -38,6 +38,17 @@ pub enum Sample {
     },
 }
 
+impl Sample {
+    /// How many pupils a share or representation counts (its numerator).
+    pub fn count(&self) -> Option<usize> {
+        match self {
+            Sample::Proportion { k, .. } => Some(*k),
+            Sample::Representation { x_group, .. } => Some(*x_group),
+            Sample::None | Sample::Values(_) => None,
+        }
+    }
+}
+
 impl Fig {
     pub fn constant(v: f64, unit: Unit) -> Fig {
         Fig {

@@ -31,6 +31,15 @@ pub struct Options {
 pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Options) -> Report {
     let mut ev = Evaluator::new(plan, ds, ds.current_year);
     ev.anonymise = options.anonymise;
+    ev.anonymise_floor = match plan
+        .params
+        .iter()
+        .find(|p| p.name == "min_group")
+        .map(|p| &p.value)
+    {
+        Some(ParamValue::Num(n, _)) => *n,
+        _ => 0.0,
+    };
     let mut findings = Vec::new();
     let mut not_run = Vec::new();
     let mut disabled = Vec::new();
@@ -61,7 +70,7 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
         }
         let mut found = ev.rule(rule);
         if options.anonymise {
-            found = anonymise(rule, found);
+            found = anonymise(rule.min_group.max(ev.anonymise_floor), found);
         }
         findings.extend(found);
     }
@@ -105,6 +114,8 @@ pub struct Evaluator<'a> {
     group: Option<(GroupPlan, String)>,
     /// Counts of pupils under `min_group` are not printed.
     anonymise: bool,
+    /// Anonymised output never shows a group under the pack's `min_group`, whatever a rule says.
+    anonymise_floor: f64,
     /// The minimum group size of the rule being judged.
     min_group: f64,
 }
@@ -122,6 +133,7 @@ impl<'a> Evaluator<'a> {
             window: None,
             group: None,
             anonymise: false,
+            anonymise_floor: 0.0,
             min_group: 0.0,
         }
     }
@@ -502,7 +514,7 @@ impl<'a> Evaluator<'a> {
 
     pub fn rule(&mut self, rule: &RulePlan) -> Vec<Finding> {
         self.window = rule.window;
-        self.min_group = rule.min_group;
+        self.min_group = rule.min_group.max(self.anonymise_floor);
         match &rule.body {
             Body::List { cohort, clauses } => self.list(rule, cohort, clauses),
             Body::Clauses { group: None, clauses } => {
@@ -622,6 +634,7 @@ impl<'a> Evaluator<'a> {
                     value: f.value,
                     display: format_opt(f.value, f.unit),
                     n: f.n,
+                    count: f.sample.count(),
                 })
                 .collect()
         });
@@ -633,6 +646,7 @@ impl<'a> Evaluator<'a> {
             n: f.n,
             missing: f.missing,
             size: f.size,
+            count: f.sample.count(),
             source: f.source,
             series,
         }
@@ -867,6 +881,7 @@ impl<'a> Evaluator<'a> {
                     let f = self.mvalue(e, group);
                     match f.value {
                         Some(v) if f.unit == Unit::Count => s.push_str(&self.count_text(v)),
+                        _ if self.hides(f.sample.count()) => s.push_str("[suppressed]"),
                         _ => s.push_str(&format_opt(f.value, f.unit)),
                     }
                 }
@@ -916,6 +931,11 @@ impl<'a> Evaluator<'a> {
         s
     }
 
+    /// Whether anonymised output must hide a figure counting this many pupils.
+    fn hides(&self, count: Option<usize>) -> bool {
+        self.anonymise && count.is_some_and(|k| k > 0 && (k as f64) < self.min_group)
+    }
+
     /// A count of pupils as an explanation shows it: anonymised, a count under the minimum
     /// group size could single pupils out, so it is not printed.
     fn count_text(&self, n: f64) -> String {
@@ -954,8 +974,7 @@ impl<'a> Evaluator<'a> {
 
 /// Removes from a rule's findings what anonymised output must never show: pupil ids (a pupil
 /// list becomes a count), and the figures of any group under the minimum size.
-fn anonymise(rule: &RulePlan, findings: Vec<Finding>) -> Vec<Finding> {
-    let min = rule.min_group;
+fn anonymise(min: f64, findings: Vec<Finding>) -> Vec<Finding> {
     let few = format!("fewer than {}", format_value(min, Unit::Count));
     let (listed, mut out): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.pupil.is_some());
@@ -984,22 +1003,29 @@ fn anonymise(rule: &RulePlan, findings: Vec<Finding>) -> Vec<Finding> {
             f.size = None;
             continue;
         }
+        let small = |k: usize| k > 0 && (k as f64) < min;
+        let mut suppressed = false;
         for fig in &mut f.figures {
-            if fig.n > 0 && (fig.n as f64) < min {
+            if small(fig.n) || fig.count.is_some_and(small) {
+                suppressed = true;
                 fig.value = None;
                 fig.display = "suppressed".into();
-                (fig.n, fig.missing, fig.size) = (0, 0, 0);
+                (fig.n, fig.missing, fig.size, fig.count) = (0, 0, 0, None);
             }
             for y in fig.series.iter_mut().flatten() {
-                if y.n > 0 && (y.n as f64) < min {
+                if small(y.n) || y.count.is_some_and(small) {
                     y.value = None;
                     y.display = "suppressed".into();
-                    y.n = 0;
+                    (y.n, y.count) = (0, None);
                 }
             }
         }
         if f.size.is_some_and(|s| s > 0 && (s as f64) < min) {
             f.size = None;
+        }
+        // A test's estimate and interval would let a reader work the hidden figure back out.
+        if suppressed {
+            f.tests.clear();
         }
     }
     out
@@ -1046,9 +1072,9 @@ fn render_series(series: &[(i32, Fig)]) -> String {
 /// p-values as a report prints them: `p < 0.001` for tiny ones.
 fn format_p(p: f64) -> String {
     if p < 0.001 {
-        "< 0.001".to_string()
+        "p < 0.001".to_string()
     } else {
-        format!("{p:.3}")
+        format!("p = {p:.3}")
     }
 }
 

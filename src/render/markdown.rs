@@ -22,7 +22,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 f.severity.label(),
-                cell(&f.rule),
+                cell(&format!("{} {}", f.rule, f.title)),
                 cell(&f.text),
                 cell(&figures_line(f)),
                 f.size.map_or(String::new(), |n| n.to_string())
@@ -43,8 +43,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out)?;
     }
+    if !report.disabled.is_empty() {
+        writeln!(
+            out,
+            "Switched off in sencheck.toml: {}\n",
+            report.disabled.join(", ")
+        )?;
+    }
     for note in &report.data_notes {
-        writeln!(out, "> {note}")?;
+        writeln!(out, "> {note}\n")?;
     }
     Ok(())
 }

@@ -69,6 +69,9 @@ pub fn figures_line(f: &Finding) -> String {
                 String::new()
             };
             match &fig.source {
+                _ if fig.value.is_none() && fig.display == "suppressed" => {
+                    format!("{} suppressed", fig.label)
+                }
                 Some(src) if fig.n == 0 => format!("{} {} ({src})", fig.label, fig.display),
                 _ => format!("{} {} (n={}{missing})", fig.label, fig.display, fig.n),
             }
