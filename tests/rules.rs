@@ -568,9 +568,9 @@ fn a1_over_representation_notes() {
         "",
     );
     none(&r, "A1-fsm");
-    // Four FSM pupils are too few to judge.
+    // Four SEN pupils are too few to judge.
     let r = check(
-        &[kind(2, "K").fsm(), kind(8, "K"), kind(2, "N").fsm(), kind(8, "N")],
+        &[kind(2, "K").fsm(), kind(2, "K"), kind(2, "N").fsm(), kind(8, "N")],
         "",
     );
     assert_eq!(sev(one(&r, "A1-fsm")), Outcome::TooSmall);
