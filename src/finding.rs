@@ -130,6 +130,8 @@ pub struct Report {
     pub not_run: Vec<NotRun>,
     /// Rules switched off in sencheck.toml.
     pub disabled: Vec<String>,
+    /// Rules that ran and found nothing to report (no clause held).
+    pub quiet: Vec<String>,
     /// Things about the data a reader should know (pupils that could not be placed in a cohort).
     pub data_notes: Vec<String>,
 }

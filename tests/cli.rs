@@ -396,7 +396,7 @@ fn regression_crlf_line_numbers_point_at_the_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("pupils.csv"),
-        "UPN,Year,SEN Status\r\nA,2024/25,K\r\nB,2024/25,Monitoring\r\n",
+        "UPN,Year,SEN Status\r\nA,2024/25,K\r\nB,2024/25,Watch list\r\n",
     )
     .unwrap();
     std::fs::write(

@@ -346,7 +346,20 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
         if sources[ci].is_some() {
             continue;
         }
-        if let Some(hi) = normalised.iter().position(|h| col.aliases.contains(&h.as_str())) {
+        // Aliases in order, so "Academic Year" wins over a "Year" column of year groups.
+        let taken: Vec<usize> = sources
+            .iter()
+            .filter_map(|s| match s {
+                Some(Source::Header(h)) => Some(*h),
+                _ => None,
+            })
+            .collect();
+        if let Some(hi) = col.aliases.iter().find_map(|a| {
+            normalised
+                .iter()
+                .enumerate()
+                .position(|(i, h)| h == a && !taken.contains(&i))
+        }) {
             sources[ci] = Some(Source::Header(hi));
             origins[ci] = Some(format!("column \"{}\"", headers[hi]));
         }
@@ -443,6 +456,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     let mut data_row = 0usize;
     let mut record = csv::StringRecord::new();
     let mut lines_before = LineCounter::default();
+    let mut bad: Vec<BadValue> = Vec::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -512,23 +526,19 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
             let value = match parsed {
                 Ok(v) => v,
                 Err((hi, raw, expected)) => {
-                    cell_errors += 1;
-                    if cell_errors <= MAX_CELL_ERRORS {
-                        diags.push(
-                            Diag::error(
-                                "bad-value",
-                                format!(
-                                    "{shown} line {line}, column \"{}\" ({}.{}): \"{raw}\" is not {expected}",
-                                    headers[hi], schema.name, col.name
-                                ),
-                            )
-                            .in_file(&source)
-                            .label(field_span(&text, start, hi, delim), format!("expected {expected}"))
-                            .help(format!(
-                                "fix the cell, or map the value in sencheck.toml: [tables.{}.values.{}] \"{raw}\" = \"...\"",
-                                schema.name, col.name
-                            )),
-                        );
+                    // One diagnostic per distinct bad value of a column, not per row: an
+                    // unmapped "Monitoring" on 200 rows is one thing to fix.
+                    match bad.iter_mut().find(|b| b.column == ci && b.raw == raw) {
+                        Some(b) => b.rows += 1,
+                        None => bad.push(BadValue {
+                            column: ci,
+                            header: hi,
+                            raw,
+                            expected,
+                            line,
+                            span: field_span(&text, start, hi, delim),
+                            rows: 1,
+                        }),
                     }
                     None
                 }
@@ -553,11 +563,59 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
             push_value(columns[ci].as_mut(), value);
         }
     }
+    for (i, b) in bad.iter().enumerate() {
+        if i == MAX_CELL_ERRORS {
+            diags.push(Diag::error(
+                "bad-value",
+                format!("{shown}: {} more values not shown", bad.len() - MAX_CELL_ERRORS),
+            ));
+            break;
+        }
+        let col = &schema.columns[b.column];
+        let rows = if b.rows == 1 {
+            String::new()
+        } else {
+            format!(" ({} rows, the first on line {})", b.rows, b.line)
+        };
+        // Every bad value of the column in one snippet to paste into sencheck.toml.
+        let all: Vec<String> = bad
+            .iter()
+            .filter(|o| o.column == b.column)
+            .map(|o| format!("\"{}\" = \"...\"", o.raw.replace('"', "\\\"")))
+            .collect();
+        let looks_like_year_group =
+            col.name == "year" && values::parse_number(&b.raw).is_ok_and(|n| (1.0..=14.0).contains(&n));
+        let help = if looks_like_year_group {
+            format!(
+                "\"{}\" looks like a year group, not an academic year: map this column as the year group, [tables.{}.columns] year_group = \"{}\", and give the academic year with year = \"...\" in [tables.{}.constants] or another column",
+                b.raw, schema.name, headers[b.header], schema.name
+            )
+        } else {
+            format!(
+                "fix the cell, or map the value in sencheck.toml:\n[tables.{}.values.{}]\n{}",
+                schema.name,
+                col.name,
+                all.join("\n")
+            )
+        };
+        diags.push(
+            Diag::error(
+                "bad-value",
+                format!(
+                    "{shown} line {}, column \"{}\" ({}.{}): \"{}\" is not {}{rows}",
+                    b.line, headers[b.header], schema.name, col.name, b.raw, b.expected
+                ),
+            )
+            .in_file(&source)
+            .label(b.span, format!("expected {}", b.expected))
+            .help(help),
+        );
+    }
     if cell_errors > MAX_CELL_ERRORS {
         diags.push(Diag::error(
             "bad-value",
             format!(
-                "{shown}: {} more bad cells not shown ({cell_errors} in all)",
+                "{shown}: {} more bad rows not shown ({cell_errors} in all)",
                 cell_errors - MAX_CELL_ERRORS
             ),
         ));
@@ -577,6 +635,17 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
         lines,
         origins,
     })
+}
+
+/// A distinct bad value of a column, with where it first appears and how often.
+struct BadValue {
+    column: usize,
+    header: usize,
+    raw: String,
+    expected: String,
+    line: usize,
+    span: Span,
+    rows: usize,
 }
 
 /// 1-based line numbers of increasing byte offsets, counted once through the text.

@@ -71,6 +71,7 @@ impl CodeSet {
         match self {
             CodeSet::Sen => &[
                 ("no sen", "N"),
+                ("monitoring", "N"),
                 ("none", "N"),
                 ("no special educational need", "N"),
                 ("no", "N"),
@@ -149,7 +150,8 @@ pub enum Reduce {
 pub struct ColumnSchema {
     pub name: &'static str,
     pub ty: ColType,
-    /// Normalised header names (lower case, letters and digits only) that mean this column.
+    /// Normalised header names (lower case, letters and digits only) that mean this column,
+    /// most specific first: the first alias a file has wins.
     pub aliases: &'static [&'static str],
     pub reduce: Reduce,
     pub doc: &'static str,
@@ -204,14 +206,17 @@ const UPN: ColumnSchema = col!(
         "pupilupn",
         "studentupn",
         "pupilid",
-        "studentid"
+        "studentid",
+        "adno",
+        "admissionnumber",
+        "admissionno"
     ],
     "the pupil's Unique Pupil Number (or any stable pupil id)"
 );
 const YEAR: ColumnSchema = col!(
     "year",
     ColType::Year,
-    ["year", "academicyear", "acadyear", "schoolyear"],
+    ["academicyear", "acadyear", "schoolyear", "year"],
     "the academic year, e.g. 2024/25"
 );
 
@@ -367,6 +372,7 @@ pub static TABLES: &[TableSchema] = &[
                     "presentsessions",
                     "sessionspresent",
                     "attendedsessions",
+                    "sessionsattended",
                     "attended"
                 ],
                 sum,

@@ -97,6 +97,12 @@ pub fn parse_code(set: CodeSet, cell: &str) -> Result<String, String> {
     if let Some((_, code)) = set.default_values().iter().find(|(k, _)| *k == lower) {
         return Ok((*code).to_string());
     }
+    // MIS exports often write "K - SEN Support" or "SEMH - Social, emotional ...".
+    if let Some((head, _)) = s.split_once(" - ")
+        && let Some(code) = set.codes().iter().find(|c| c.eq_ignore_ascii_case(head.trim()))
+    {
+        return Ok((*code).to_string());
+    }
     if set == CodeSet::Gender {
         // Census gender is M/F, but a school may record more; keep other values as given.
         return Ok(s.to_uppercase());
@@ -168,7 +174,14 @@ mod tests {
             parse_code(CodeSet::Need, "Autistic Spectrum Disorder"),
             Ok("ASD".into())
         );
-        assert!(parse_code(CodeSet::Sen, "Monitoring").is_err());
+        assert_eq!(parse_code(CodeSet::Sen, "K - SEN Support"), Ok("K".into()));
+        assert_eq!(
+            parse_code(CodeSet::Need, "SEMH - Social, emotional and mental health"),
+            Ok("SEMH".into())
+        );
+        // Arbor's "Monitoring" is reported to the census as N.
+        assert_eq!(parse_code(CodeSet::Sen, "Monitoring"), Ok("N".into()));
+        assert!(parse_code(CodeSet::Sen, "Watch list").is_err());
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
     let mut findings = Vec::new();
     let mut not_run = Vec::new();
     let mut disabled = Vec::new();
+    let mut quiet = Vec::new();
     for rule in &plan.rules {
         if rule.disabled {
             disabled.push(rule.meta.id.clone());
@@ -72,6 +73,9 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
         if options.anonymise {
             found = anonymise(rule.min_group.max(ev.anonymise_floor), found);
         }
+        if found.is_empty() {
+            quiet.push(rule.meta.id.clone());
+        }
         findings.extend(found);
     }
     let order = |k: &str| {
@@ -91,6 +95,7 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
         findings,
         not_run,
         disabled,
+        quiet,
         data_notes,
     }
 }

@@ -43,6 +43,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out)?;
     }
+    if !report.quiet.is_empty() {
+        writeln!(out, "Checked, nothing to report: {}\n", report.quiet.join(", "))?;
+    }
     if !report.disabled.is_empty() {
         writeln!(
             out,

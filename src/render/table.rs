@@ -50,6 +50,10 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result
             writeln!(out, "  {} {} — needs {}", n.rule, n.title, n.needs.join(", "))?;
         }
     }
+    if !report.quiet.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Checked, nothing to report: {}", report.quiet.join(", "))?;
+    }
     if !report.disabled.is_empty() {
         writeln!(out)?;
         writeln!(
