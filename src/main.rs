@@ -238,7 +238,14 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
                 let needs: Vec<String> = r
                     .needs
                     .iter()
-                    .filter(|n| matches!(n, sencheck::plan::Need::Column(..)))
+                    .filter(|n| match n {
+                        // A table also named by one of its columns says nothing more.
+                        sencheck::plan::Need::Table(t) => !r
+                            .needs
+                            .iter()
+                            .any(|m| matches!(m, sencheck::plan::Need::Column(u, _) if u == t)),
+                        _ => true,
+                    })
                     .map(|n| n.describe().replace("column ", ""))
                     .collect();
                 writeln!(out, "Data: {}", needs.join(", "))?;

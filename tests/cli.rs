@@ -409,3 +409,13 @@ fn regression_crlf_line_numbers_point_at_the_bad_row() {
     assert!(err.contains("pupils.csv line 3, column \"SEN Status\""), "{err}");
     assert!(err.contains("pupils.csv:3:11]"), "{err}");
 }
+
+#[test]
+fn diagnostic_misspelt_keyword() {
+    insta::assert_snapshot!(diagnostics("syntax-keyword"));
+}
+
+#[test]
+fn diagnostic_unclosed_quote() {
+    insta::assert_snapshot!(diagnostics("syntax-quote"));
+}

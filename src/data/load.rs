@@ -376,7 +376,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
                     .in_file(&source)
                     .label(line_span(&text, 1), "headers")
                     .help(if key == "upn" {
-                        format!("name the pupil id column in sencheck.toml: [tables.{}.columns] upn = \"...\" (or row_id = \"upn\" when every row is a different pupil)", schema.name)
+                        format!("name the pupil id column in sencheck.toml: [tables.{}.columns] upn = \"...\" (or row_id = \"upn\" when every row is a different pupil); the file's headers are: {}", schema.name, headers.join(", "))
                     } else {
                         format!("name the year column in sencheck.toml: [tables.{}.columns] year = \"...\", or give one for the whole file: [tables.{}.constants] year = \"2024/25\"", schema.name, schema.name)
                     }),

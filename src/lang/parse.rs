@@ -6,7 +6,7 @@ use pest::Parser;
 use pest::iterators::Pair;
 
 use super::ast::*;
-use crate::diag::{Diag, SourceFile, Span};
+use crate::diag::{Diag, SourceFile, Span, did_you_mean};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/sencheck.pest"]
@@ -50,6 +50,7 @@ fn describe(rule: &Rule) -> String {
         Rule::comma => "`,`".into(),
         Rule::open_brace => "`{`".into(),
         Rule::close_brace => "`}`".into(),
+        Rule::close_quote => "a closing `\"`".into(),
         Rule::name => "a name".into(),
         Rule::rule_id => "a rule id such as H1".into(),
         Rule::string | Rule::template => "a quoted text".into(),
@@ -121,16 +122,64 @@ fn syntax_error(file: &SourceFile, e: pest::error::Error<Rule>) -> Diag {
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let label = if found.is_empty() {
+    let at_line_end = matches!(file.text.as_bytes().get(span.start), Some(b'\n' | b'\r'));
+    let label = if found.is_empty() && at_line_end {
+        format!("expected {expected}, found the end of the line")
+    } else if found.is_empty() {
         format!("expected {expected}, found the end of the file")
     } else {
         format!("expected {expected}, found `{found}`")
     };
+    let word: String = found
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let help = match did_you_mean(&word, KEYWORDS.iter().copied()).filter(|k| *k != word && word.len() > 2) {
+        Some(k) => format!("did you mean `{k}`? See docs/language.md for the rule language"),
+        None if found.starts_with('#') || found.starts_with("--") => {
+            "comments start with // in rule files".to_string()
+        }
+        None => "see docs/language.md for the rule language".to_string(),
+    };
     Diag::error("syntax", "the rule file does not parse")
         .in_file(file)
         .label(span, label)
-        .help("see docs/language.md for the rule language")
+        .help(help)
 }
+
+/// The words of the language, for "did you mean" on a syntax error.
+const KEYWORDS: &[&str] = &[
+    "param",
+    "cohort",
+    "measure",
+    "rule",
+    "question",
+    "cadence",
+    "tags",
+    "ask",
+    "min_group",
+    "for",
+    "each",
+    "over",
+    "last",
+    "years",
+    "list",
+    "concern",
+    "celebrate",
+    "note",
+    "when",
+    "where",
+    "and",
+    "or",
+    "not",
+    "in",
+    "rising",
+    "falling",
+    "changed",
+    "significantly",
+    "below",
+    "above",
+];
 
 fn is_keyword(r: Rule) -> bool {
     matches!(
@@ -144,6 +193,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::comma
             | Rule::open_brace
             | Rule::close_brace
+            | Rule::close_quote
     )
 }
 

@@ -366,12 +366,27 @@ fn apply_overrides(env: &mut Env, input: &CompileInput, diags: &mut Diags) {
             (ParamValue::Num(_, Unit::Percent), Literal::Percent(n)) => ParamValue::Num(*n, Unit::Percent),
             (ParamValue::Num(_, Unit::Points), Literal::Points(n)) => ParamValue::Num(*n, Unit::Points),
             (ParamValue::Text(_), Literal::Text(t)) => ParamValue::Text(t.clone()),
-            (default, _) => {
-                let (want, example) = match default {
-                    ParamValue::Num(_, Unit::Percent) => ("a percentage", "\"96%\""),
-                    ParamValue::Num(_, Unit::Points) => ("percentage points", "\"5pp\""),
-                    ParamValue::Num(..) => ("a number", "6"),
-                    ParamValue::Text(_) => ("text", "\"...\""),
+            (default, given) => {
+                // Suggest the user's own number in the right unit: "3%" for points is "3pp".
+                let number = match given {
+                    Literal::Number(n) | Literal::Percent(n) | Literal::Points(n) => Some(match given {
+                        Literal::Number(_) => *n,
+                        _ => *n * 100.0,
+                    }),
+                    Literal::Text(_) => None,
+                };
+                let shown = |n: f64| crate::finding::format_value(n, Unit::Number);
+                let (want, example) = match (default, number) {
+                    (ParamValue::Num(_, Unit::Percent), Some(n)) => {
+                        ("a percentage", format!("\"{}%\"", shown(n)))
+                    }
+                    (ParamValue::Num(_, Unit::Percent), None) => ("a percentage", "\"96%\"".to_string()),
+                    (ParamValue::Num(_, Unit::Points), Some(n)) => {
+                        ("percentage points", format!("\"{}pp\"", shown(n)))
+                    }
+                    (ParamValue::Num(_, Unit::Points), None) => ("percentage points", "\"5pp\"".to_string()),
+                    (ParamValue::Num(..), _) => ("a number", "6".to_string()),
+                    (ParamValue::Text(_), _) => ("text", "\"...\"".to_string()),
                 };
                 diags.push(
                     mk(
