@@ -214,7 +214,8 @@ pub fn format_value(v: f64, unit: Unit) -> String {
 }
 
 pub fn format_opt(v: Option<f64>, unit: Unit) -> String {
-    v.map_or_else(|| "no data".to_string(), |v| format_value(v, unit))
+    v.filter(|v| v.is_finite())
+        .map_or_else(|| "no data".to_string(), |v| format_value(v, unit))
 }
 
 #[cfg(test)]

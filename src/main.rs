@@ -139,7 +139,8 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
                 }
             }
             let style = Style {
-                width: width.unwrap_or_else(terminal_width),
+                // Narrower than this, a table is one character a line.
+                width: width.unwrap_or_else(terminal_width).max(60),
                 colour: colour && io::stdout().is_terminal(),
             };
             render::render(&checked.report, format, &style, &mut out)?;

@@ -116,7 +116,13 @@ pub fn rule_files(path: &Path) -> Result<Vec<SourceFile>, Diag> {
         .into_iter()
         .map(|p| {
             std::fs::read_to_string(&p)
-                .map(|t| SourceFile::new(p.display().to_string(), t))
+                // Notepad saves UTF-8 with a byte-order mark.
+                .map(|t| {
+                    SourceFile::new(
+                        p.display().to_string(),
+                        t.strip_prefix('\u{feff}').unwrap_or(&t).to_string(),
+                    )
+                })
                 .map_err(|e| {
                     Diag::error(
                         "rules-unreadable",

@@ -226,6 +226,12 @@ pub fn check(ws: &Workspace, year: Option<i32>, options: crate::eval::Options) -
     }
     let report = crate::eval::evaluate(&plan, &ds, ws.config.name.clone(), options);
     let mut report = report;
+    if plan.rules.is_empty() {
+        report.data_notes.insert(
+            0,
+            "no rules to run: the standard pack is switched off and there are no local rules".into(),
+        );
+    }
     // Data warnings belong in every report, not only on a terminal.
     let warnings = std::mem::take(&mut ds.warnings);
     report

@@ -863,7 +863,6 @@ fn b2_progress8_against_zero() {
 }
 
 #[test]
-#[test]
 fn a_value_missing_for_every_pupil_is_no_data_not_a_small_group() {
     // Results rows with no Attainment 8 at all: 6 SEN and 8 other leavers, none with a value.
     let mut sen = kind(6, "K").results(4.0, 0.0);

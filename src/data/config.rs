@@ -114,7 +114,11 @@ impl Workspace {
     pub fn open(dir: &Path) -> Result<Workspace, Diag> {
         let path = dir.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            if !dir.is_dir() {
+            if !dir.exists() {
+                Diag::error("workspace-missing", format!("`{}` does not exist", dir.display())).help(
+                    "give the folder that holds sencheck.toml, or no folder at all to see the demo school",
+                )
+            } else if !dir.is_dir() {
                 Diag::error(
                     "workspace-missing",
                     format!("`{}` is not a folder", dir.display()),
@@ -161,7 +165,20 @@ impl Workspace {
                 .map(|(_, text)| text.as_bytes().to_vec())
                 .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the demo school"));
         }
-        std::fs::read(self.dir.join(rel))
+        let path = self.dir.join(rel);
+        // A device or a pipe (/dev/stdin) would block or never end: only regular files.
+        let meta = std::fs::metadata(&path)?;
+        if !meta.is_file() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                if meta.is_dir() {
+                    "it is a folder, not a file"
+                } else {
+                    "it is not a regular file"
+                },
+            ));
+        }
+        std::fs::read(path)
     }
 
     /// A diagnostic pointing into sencheck.toml at `span`.

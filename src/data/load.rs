@@ -34,7 +34,10 @@ pub fn load_workspace(ws: &Workspace) -> Result<Dataset, Diags> {
             continue;
         };
         match load_table(ws, id, cfg) {
-            Ok(t) => tables[id.0] = Some(t),
+            Ok(mut t) => {
+                diags.0.append(&mut t.warnings);
+                tables[id.0] = Some(t)
+            }
             Err(e) => diags.extend(e),
         }
     }
@@ -78,18 +81,31 @@ pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
         let (text, _, _) = enc.decode(bytes);
         return Ok(text.into_owned());
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok(text.into_owned())
-        }
+    // UTF-16 without a byte-order mark: half its bytes in the first line are zeros.
+    let head = &bytes[..bytes.len().min(200)];
+    let zeros_even = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let zeros_odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if head.len() >= 4 && zeros_odd * 2 > head.len() / 2 {
+        return Ok(encoding_rs::UTF_16LE.decode(bytes).0.into_owned());
     }
+    if head.len() >= 4 && zeros_even * 2 > head.len() / 2 {
+        return Ok(encoding_rs::UTF_16BE.decode(bytes).0.into_owned());
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    };
+    // Old Mac exports end lines with a lone CR.
+    Ok(if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    })
 }
 
 /// The delimiter most used in the header line, outside quotes.
 pub fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0), (b'|', 0)];
     let mut quoted = false;
     for b in header.bytes() {
@@ -246,9 +262,17 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     };
     if headers.iter().all(String::is_empty) {
         return Err(Diags(vec![
-            Diag::error("csv-empty", format!("{shown} is empty"))
-                .in_file(&source)
-                .help("a data file needs a header line naming its columns"),
+            Diag::error(
+                "csv-empty",
+                if text.trim().is_empty() {
+                    format!("{shown} is empty")
+                } else {
+                    format!("the first line of {shown} names no columns")
+                },
+            )
+            .in_file(&source)
+            .label(line_span(&text, 1), "the header line")
+            .help("a data file starts with a header line naming its columns; remove any title or blank lines above it"),
         ]));
     }
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
@@ -334,6 +358,15 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     }
     if let Some(key) = &cfg.row_id {
         match schema.column(key.get_ref()) {
+            Some(ci) if schema.columns[ci].ty != ColType::Id => diags.push(
+                ws.diag_at(
+                    "config-bad-value",
+                    format!("row_id numbers pupils; {}.{} is not a pupil id", schema.name, key.get_ref()),
+                    span_of(key),
+                    "expected row_id = \"upn\"",
+                )
+                .help("row_id = \"upn\" gives each row its own pupil id, for exports with one row per pupil and no id"),
+            ),
             Some(ci) => {
                 sources[ci] = Some(Source::RowNumber);
                 origins[ci] = Some("row number".to_string());
@@ -341,6 +374,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
             None => diags.push(unknown_column(key)),
         }
     }
+    let mut warnings: Vec<Diag> = Vec::new();
     // Default aliases for whatever is still unfilled.
     for (ci, col) in schema.columns.iter().enumerate() {
         if sources[ci].is_some() {
@@ -354,12 +388,39 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
                 _ => None,
             })
             .collect();
+        let candidates: Vec<usize> = (0..normalised.len())
+            .filter(|i| !taken.contains(i) && col.aliases.contains(&normalised[*i].as_str()))
+            .collect();
         if let Some(hi) = col.aliases.iter().find_map(|a| {
             normalised
                 .iter()
                 .enumerate()
                 .position(|(i, h)| h == a && !taken.contains(&i))
         }) {
+            if candidates.len() > 1 {
+                let names: Vec<String> = candidates
+                    .iter()
+                    .map(|&i| format!("\"{}\"", headers[i]))
+                    .collect();
+                warnings.push(
+                    Diag::warning(
+                        "ambiguous-column",
+                        format!(
+                            "{shown}: {} could each be {}.{}; \"{}\" is used",
+                            names.join(" and "),
+                            schema.name,
+                            col.name,
+                            headers[hi]
+                        ),
+                    )
+                    .in_file(&source)
+                    .label(line_span(&text, 1), "headers")
+                    .help(format!(
+                        "to choose, name it in sencheck.toml: [tables.{}.columns] {} = \"...\"",
+                        schema.name, col.name
+                    )),
+                );
+            }
             sources[ci] = Some(Source::Header(hi));
             origins[ci] = Some(format!("column \"{}\"", headers[hi]));
         }
@@ -485,6 +546,20 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
         let line = lines_before.advance(&text, start);
         // Excel leaves rows of bare delimiters at the end of a sheet.
         if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        // A missing closing quote makes one "cell" swallow the rows after it.
+        if let Some(hi) = record
+            .iter()
+            .position(|c| c.contains('\n') && c.contains(delim as char))
+        {
+            diags.push(
+                Diag::error("csv-malformed", format!("{shown} line {line}: a quoted cell runs on over several lines"))
+                    .in_file(&source)
+                    .label(field_span(&text, start, hi, delim), "this cell starts a quote that ends lines later")
+                    .help("a closing quote is probably missing; the rows after it would be read as part of this cell"),
+            );
+            cell_errors += 1;
             continue;
         }
         if record.len() != headers.len() {
@@ -622,7 +697,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     }
     if id.schema().name == "attendance" {
         derive_attendance(schema, &mut columns, &mut origins, lines.len());
-        check_sessions(schema, &columns, &lines, &source, &mut diags);
+        check_sessions(schema, &columns, &origins, &lines, &source, &mut diags);
     }
     if diags.has_errors() {
         return Err(diags);
@@ -634,6 +709,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
         rows: lines.len(),
         lines,
         origins,
+        warnings,
     })
 }
 
@@ -674,6 +750,7 @@ impl LineCounter {
 fn check_sessions(
     schema: &super::schema::TableSchema,
     columns: &[Option<ColumnData>],
+    origins: &[Option<String>],
     lines: &[usize],
     source: &SourceFile,
     diags: &mut Diags,
@@ -682,13 +759,34 @@ fn check_sessions(
         Some(Some(ColumnData::Num(v))) => Some(v),
         _ => None,
     };
+    let from_file = |n: &str| {
+        schema
+            .column(n)
+            .and_then(|i| origins.get(i))
+            .is_some_and(|o| o.as_deref().is_some_and(|o| o.starts_with("column")))
+    };
     let (possible, present, absent) = (num("possible"), num("present"), num("absent"));
+    let (authorised, unauthorised) = (num("authorised"), num("unauthorised"));
+    // With all three in the file they must agree, or attendance and absence rates would
+    // be drawn from different numbers.
+    let all_three = from_file("possible") && from_file("present") && from_file("absent");
     let mut shown = 0;
     let mut bad = 0;
     for row in 0..lines.len() {
         let p = possible.and_then(|v| v[row]);
-        let problem = match (p, present.and_then(|v| v[row]), absent.and_then(|v| v[row])) {
+        let (pr, ab) = (present.and_then(|v| v[row]), absent.and_then(|v| v[row]));
+        let negative_part = [authorised, unauthorised]
+            .iter()
+            .flatten()
+            .find_map(|v| v[row].filter(|x| *x < 0.0));
+        let problem = match (p, pr, ab) {
             (Some(p), _, _) if p < 0.0 => Some(format!("{p} possible sessions")),
+            _ if negative_part.is_some() => {
+                Some(format!("{} sessions of absence", negative_part.unwrap_or(0.0)))
+            }
+            (Some(p), Some(x), Some(y)) if all_three && (x + y - p).abs() > 1e-6 => Some(format!(
+                "{x} attended and {y} missed do not add up to {p} possible sessions"
+            )),
             (Some(p), Some(x), _) if x > p + 1e-9 => {
                 Some(format!("{x} sessions attended out of {p} possible"))
             }

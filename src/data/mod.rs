@@ -65,6 +65,8 @@ pub struct Table {
     pub rows: usize,
     /// Where each provided column came from (a header, a constant, the row number).
     pub origins: Vec<Option<String>>,
+    /// Things worth knowing about the file that do not stop a run.
+    pub warnings: Vec<Diag>,
 }
 
 impl Table {
@@ -245,7 +247,11 @@ impl Dataset {
                         pupils.source.name
                     )
                 };
-                let pupil_example = (pupils.rows > 0).then(|| example(pupils, 0)).unwrap_or_default();
+                let pupil_example = if pupils.rows > 0 {
+                    example(pupils, 0)
+                } else {
+                    String::new()
+                };
                 let d = row_diag(t, first, "row-without-pupil", msg, "first such row").help(format!(
                     "this row has {}, the pupils file has for example {pupil_example}: check the pupil ids are written the same way (Excel drops leading zeros) and the academic years match",
                     example(t, first)

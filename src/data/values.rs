@@ -28,23 +28,44 @@ pub fn parse_cell(ty: ColType, cell: &str) -> Result<Option<Value>, String> {
 }
 
 pub fn parse_number(cell: &str) -> Result<f64, String> {
+    let expected = || "a number".to_string();
     let mut s = cell.trim();
     // Year groups often come as "Y10", "Year 10" or "Yr 10".
     for prefix in ["year", "yr", "y"] {
-        if s.len() > prefix.len()
-            && s[..prefix.len()].eq_ignore_ascii_case(prefix)
-            && s[prefix.len()..]
-                .trim_start()
-                .starts_with(|c: char| c.is_ascii_digit())
+        if let (Some(head), Some(rest)) = (s.get(..prefix.len()), s.get(prefix.len()..))
+            && head.eq_ignore_ascii_case(prefix)
+            && rest.trim_start().starts_with(|c: char| c.is_ascii_digit())
         {
-            s = s[prefix.len()..].trim_start();
+            s = rest.trim_start();
             break;
         }
     }
-    let s = s.replace(',', "");
+    // Excel users paste the typographic minus and the en dash.
+    let s = s.replace(['\u{2212}', '\u{2013}'], "-");
+    let s = if s.contains(',') {
+        let digits = s.trim_start_matches('-');
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let groups: Vec<&str> = int.split(',').collect();
+        let thousands = groups.len() > 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+            && frac.chars().all(|c| c.is_ascii_digit());
+        if thousands {
+            s.replace(',', "")
+        } else if groups.len() == 2 && frac.is_empty() {
+            // A decimal comma, as a European-locale Excel writes it: "104,5".
+            s.replace(',', ".")
+        } else {
+            return Err(expected());
+        }
+    } else {
+        s
+    };
     match s.parse::<f64>() {
-        Ok(n) if n.is_finite() => Ok(n),
-        _ => Err("a number".to_string()),
+        // Nothing a school records is this large; such a value would overflow sums.
+        Ok(n) if n.is_finite() && n.abs() < 1e12 => Ok(n),
+        _ => Err(expected()),
     }
 }
 
@@ -68,7 +89,11 @@ pub fn parse_year(cell: &str) -> Result<i32, String> {
     }
     let start: i32 = match a.len() {
         4 => a.parse().map_err(|_| expected())?,
-        2 => 2000 + a.parse::<i32>().map_err(|_| expected())?,
+        // Two-digit years: 99/00 is 1999, 24/25 is 2024.
+        2 => match a.parse::<i32>().map_err(|_| expected())? {
+            y if y >= 70 => 1900 + y,
+            y => 2000 + y,
+        },
         _ => return Err(expected()),
     };
     let end: i32 = match b.len() {
@@ -134,7 +159,14 @@ pub fn parse_date(cell: &str) -> Result<String, String> {
     } else {
         return Err(expected());
     };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=12).contains(&m) || !(1..=days).contains(&d) {
         return Err(expected());
     }
     Ok(format!("{y:04}-{m:02}-{d:02}"))
@@ -150,6 +182,7 @@ mod tests {
             assert_eq!(parse_year(s), Ok(2024), "{s}");
         }
         assert_eq!(parse_year("1999/00"), Ok(1999));
+        assert_eq!(parse_year("99/00"), Ok(1999));
         assert!(parse_year("2024/26").is_err());
         assert!(parse_year("2024").is_err());
         assert_eq!(format_year(2024), "2024/25");
@@ -163,6 +196,14 @@ mod tests {
         assert_eq!(parse_number("-0.45"), Ok(-0.45));
         assert_eq!(parse_number("1,234"), Ok(1234.0));
         assert!(parse_number("ten").is_err());
+        // Regression: a non-ASCII character where a prefix was looked for panicked.
+        assert!(parse_number("£5").is_err());
+        assert!(parse_number("é").is_err());
+        assert_eq!(parse_number("\u{2212}0.5"), Ok(-0.5));
+        assert_eq!(parse_number("104,5"), Ok(104.5));
+        assert_eq!(parse_number("12,345.5"), Ok(12345.5));
+        assert!(parse_number("1,2,3").is_err());
+        assert!(parse_number("1e308").is_err());
         assert!(parse_number("NaN").is_err());
     }
 
@@ -189,5 +230,7 @@ mod tests {
         assert_eq!(parse_date("05/09/2024"), Ok("2024-09-05".into()));
         assert_eq!(parse_date("2024-09-05"), Ok("2024-09-05".into()));
         assert!(parse_date("5th Sept").is_err());
+        assert!(parse_date("31/02/2024").is_err());
+        assert_eq!(parse_date("29/02/2024"), Ok("2024-02-29".into()));
     }
 }

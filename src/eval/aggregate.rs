@@ -92,7 +92,8 @@ impl Evaluator<'_> {
             (v, missing)
         };
         let fig = |value: Option<f64>, n, missing, sample| Fig {
-            value,
+            // A sum that overflowed is no figure at all.
+            value: value.filter(|v: &f64| v.is_finite()),
             unit,
             n,
             missing,
@@ -141,8 +142,8 @@ impl Evaluator<'_> {
             Agg::Rate(num, den) => {
                 let (mut sn, mut sd, mut rates, mut missing) = (0.0, 0.0, Vec::new(), 0);
                 for &r in members {
-                    match (self.pvalue(num, r as usize), self.pvalue(den, r as usize)) {
-                        (Some(a), Some(b)) if b > 0.0 => {
+                    match self.joint(num, den, r as usize) {
+                        Some((a, b)) if b > 0.0 => {
                             sn += a;
                             sd += b;
                             rates.push(a / b);
@@ -150,7 +151,7 @@ impl Evaluator<'_> {
                         _ => missing += 1,
                     }
                 }
-                let value = (sd > 0.0).then(|| sn / sd);
+                let value = (sd > 0.0).then(|| sn / sd).filter(|v: &f64| v.is_finite());
                 let n = rates.len();
                 fig(value, n, missing, Sample::Values(rates))
             }

@@ -111,8 +111,8 @@ pub struct Evaluator<'a> {
     cohorts: Vec<Option<(Members, usize)>>,
     /// Membership bitmaps for `InCohort`, over all pupils rows.
     bitmaps: Vec<Option<Vec<bool>>>,
-    /// Pupil lists that could not judge some pupils: (rule id, how many).
-    list_unknown: Vec<(String, usize)>,
+    /// Pupils a rule could not place: (rule id, how many, why).
+    list_unknown: Vec<(String, usize, String)>,
     /// The window of the rule being judged.
     window: Option<u32>,
     /// The `for each` group being judged: its plan and value, to find it in other years.
@@ -235,7 +235,7 @@ impl<'a> Evaluator<'a> {
             }
             PExpr::RowCount(table) => Some(self.ds.link(*table).map_or(0, |l| l.rows_of(row).len()) as f64),
             PExpr::Ratio(a, b) => {
-                let (a, b) = (self.pvalue(a, row)?, self.pvalue(b, row)?);
+                let (a, b) = self.joint(a, b, row)?;
                 (b > 0.0).then(|| a / b)
             }
             PExpr::Binary(op, a, b) => arith(*op, self.pvalue(a, row)?, self.pvalue(b, row)?),
@@ -245,6 +245,40 @@ impl<'a> Evaluator<'a> {
                 self.pvalue(a, prev as usize)
             }
         }
+    }
+
+    /// A pupil's numerator and denominator. Two sums over the same linked table add up only
+    /// the rows that have both, so a term with sessions attended but no possible sessions
+    /// cannot push attendance over 100%.
+    pub fn joint(&self, a: &PExpr, b: &PExpr, row: usize) -> Option<(f64, f64)> {
+        if let (
+            PExpr::Col {
+                table: ta,
+                col: ca,
+                reduce: Reduce::Sum,
+            },
+            PExpr::Col {
+                table: tb,
+                col: cb,
+                reduce: Reduce::Sum,
+            },
+        ) = (a, b)
+            && ta == tb
+            && *ta != TableId::PUPILS
+        {
+            let (x, y) = (self.column(*ta, *ca)?, self.column(*tb, *cb)?);
+            let rows = self.ds.link(*ta)?.rows_of(row);
+            let (mut sa, mut sb, mut any) = (0.0, 0.0, false);
+            for &r in rows {
+                if let (Some(p), Some(q)) = (x.num(r as usize), y.num(r as usize)) {
+                    sa += p;
+                    sb += q;
+                    any = true;
+                }
+            }
+            return any.then_some((sa, sb));
+        }
+        Some((self.pvalue(a, row)?, self.pvalue(b, row)?))
     }
 
     fn pupil_text(&self, table: TableId, col: usize, row: usize) -> Option<String> {
@@ -531,7 +565,21 @@ impl<'a> Evaluator<'a> {
                 clauses,
             } => {
                 let within = self.named(g.within);
-                let (groups, _ungrouped) = self.groups(g, &within);
+                let (groups, ungrouped) = self.groups(g, &within);
+                if ungrouped > 0 {
+                    // Pupils with no value for the field are in no group: say so, never drop them.
+                    let field = TableId::PUPILS.schema().columns.get(match &g.field {
+                        GroupField::Pupil { col, .. } => *col,
+                    });
+                    self.list_unknown.push((
+                        rule.meta.id.clone(),
+                        ungrouped,
+                        format!(
+                            "have no {} recorded and are in no group",
+                            field.map_or("value", |c| c.name)
+                        ),
+                    ));
+                }
                 let mut out = Vec::new();
                 for (label, members) in groups {
                     self.group = Some((g.clone(), label.clone()));
@@ -830,7 +878,11 @@ impl<'a> Evaluator<'a> {
                 let base = self.cohort(base, None);
                 let (m, unknown) = self.select(&base, f);
                 if unknown > 0 {
-                    self.list_unknown.push((rule.meta.id.clone(), unknown));
+                    self.list_unknown.push((
+                        rule.meta.id.clone(),
+                        unknown,
+                        "could not be placed because a value it tests is missing".into(),
+                    ));
                 }
                 m
             }
@@ -966,10 +1018,14 @@ impl<'a> Evaluator<'a> {
                 ));
             }
         }
-        for (rule, unknown) in &self.list_unknown {
+        for (rule, unknown, why) in &self.list_unknown {
+            let n = if self.anonymise && (*unknown as f64) < self.anonymise_floor {
+                format!("fewer than {}", format_value(self.anonymise_floor, Unit::Count))
+            } else {
+                unknown.to_string()
+            };
             notes.push(format!(
-                "rule {rule}: {} pupil{} could not be placed because a value it tests is missing",
-                unknown,
+                "rule {rule}: {n} pupil{} {why}",
                 if *unknown == 1 { "" } else { "s" }
             ));
         }

@@ -16,6 +16,7 @@ type P<'a> = Pair<'a, Rule>;
 
 /// Parses one rule file.
 pub fn parse(file: &SourceFile) -> Result<Module, Diag> {
+    check_nesting(file)?;
     let mut pairs = Grammar::parse(Rule::file, &file.text).map_err(|e| syntax_error(file, e))?;
     let mut items = Vec::new();
     if let Some(top) = pairs.next() {
@@ -30,6 +31,36 @@ pub fn parse(file: &SourceFile) -> Result<Module, Diag> {
         }
     }
     Ok(Module { items })
+}
+
+/// Brackets nested deeper than any rule needs are refused before parsing, so lowering (which
+/// recurses on them) cannot exhaust the stack.
+fn check_nesting(file: &SourceFile) -> Result<(), Diag> {
+    const MAX: usize = 64;
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for (i, c) in file.text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '\n' => quoted = false,
+            '(' if !quoted => {
+                depth += 1;
+                if depth > MAX {
+                    return Err(Diag::error(
+                        "too-complex",
+                        format!("brackets are nested more than {MAX} deep"),
+                    )
+                    .in_file(file)
+                    .label(Span::new(i, i + 1), "too deep")
+                    .help("split the expression into measures or cohorts"));
+                }
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn describe(rule: &Rule) -> String {
@@ -138,6 +169,10 @@ fn syntax_error(file: &SourceFile, e: pest::error::Error<Rule>) -> Diag {
         Some(k) => format!("did you mean `{k}`? See docs/language.md for the rule language"),
         None if found.starts_with('#') || found.starts_with("--") => {
             "comments start with // in rule files".to_string()
+        }
+        None if found.starts_with('}') || found.starts_with('{') => {
+            "in an explanation, {figure} shows a figure; write {{ and }} for the braces themselves"
+                .to_string()
         }
         None => "see docs/language.md for the rule language".to_string(),
     };
@@ -362,7 +397,13 @@ fn lower_rule_def(p: P) -> RuleDef {
                     .next()
                     .and_then(|n| n.as_str().parse::<f64>().ok())
                     .unwrap_or(0.0);
-                rule.window = Some((if n >= 0.0 && n.fract() == 0.0 { n as u32 } else { 0 }, item_span));
+                // Anything but a small whole number is kept as 0, which the compiler reports.
+                let n = if (0.0..=1000.0).contains(&n) && n.fract() == 0.0 {
+                    n as u32
+                } else {
+                    0
+                };
+                rule.window = Some((n, item_span));
             }
             Rule::list_clause => {
                 dup("list", rule.list.is_some(), &mut rule);

@@ -83,6 +83,11 @@ struct Cx<'a, 'e> {
     cohort_needs: &'e [BTreeSet<Need>],
     /// Inside a measure body already checked on its own: do not report twice.
     quiet: u32,
+    /// The first error met while quiet, to report at the call site that led to it.
+    quiet_error: Option<String>,
+    /// How deep the expression being compiled is nested, to refuse a pathological one
+    /// before the stack runs out.
+    depth: u32,
 }
 
 impl<'a, 'e> Cx<'a, 'e> {
@@ -98,12 +103,53 @@ impl<'a, 'e> Cx<'a, 'e> {
     fn report(&mut self, d: Diag) {
         if self.quiet == 0 {
             self.diags.push(d);
+        } else if self.quiet_error.is_none() {
+            self.quiet_error = Some(d.message);
         }
     }
     fn need_col(&mut self, table: TableId, col: usize) {
         self.needs.insert(Need::Table(table));
         self.needs.insert(Need::Column(table, col));
     }
+    /// Runs one level of a recursive compile step, refusing expressions nested so deeply that
+    /// compiling or evaluating them could exhaust the stack.
+    fn nested<T>(&mut self, span: Span, step: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        const MAX_DEPTH: u32 = 200;
+        if self.depth >= MAX_DEPTH {
+            let d = self
+                .err(
+                    "too-complex",
+                    format!("this expression is nested more than {MAX_DEPTH} levels deep"),
+                    span,
+                    "here",
+                )
+                .help("split it into measures or cohorts");
+            self.report(d);
+            return None;
+        }
+        self.depth += 1;
+        let out = step(self);
+        self.depth -= 1;
+        out
+    }
+
+    /// A number literal too large for a double would print as `inf`.
+    fn finite_literal(&mut self, e: &Expr) -> bool {
+        if let ExprKind::Lit(Literal::Number(n) | Literal::Percent(n) | Literal::Points(n)) = &e.kind
+            && !n.is_finite()
+        {
+            let d = self.err(
+                "bad-number",
+                "this number is too large",
+                e.span,
+                "not a usable number",
+            );
+            self.report(d);
+            return false;
+        }
+        true
+    }
+
     fn names_for_help(&self) -> Vec<String> {
         let mut v: Vec<String> = self.env.params.keys().cloned().collect();
         v.extend(self.env.cohorts.keys().cloned());
@@ -185,6 +231,18 @@ pub fn compile(input: &CompileInput) -> Result<Plan, Diags> {
             first_seen.insert(name.name.clone(), (name.span, file, kind));
             match item {
                 ast::Item::Param(p) => {
+                    if let Literal::Number(n) | Literal::Percent(n) | Literal::Points(n) = &p.value
+                        && !n.is_finite()
+                    {
+                        diags.push(
+                            Diag::error(
+                                "bad-number",
+                                format!("the value of `{}` is too large", p.name.name),
+                            )
+                            .in_file(file)
+                            .label(p.value_span, "not a usable number"),
+                        );
+                    }
                     let value = match &p.value {
                         Literal::Number(n) => ParamValue::Num(*n, Unit::Number),
                         Literal::Percent(n) => ParamValue::Num(*n, Unit::Percent),
@@ -228,6 +286,7 @@ pub fn compile(input: &CompileInput) -> Result<Plan, Diags> {
     for i in 1..n {
         compile_cohort(&env, i, &mut cohorts, &mut cohort_needs, &mut state, &mut diags);
     }
+    check_membership_cycles(&env, &cohorts, &mut diags);
     let cohorts: Vec<CohortPlan> = cohorts
         .into_iter()
         .enumerate()
@@ -255,6 +314,8 @@ pub fn compile(input: &CompileInput) -> Result<Plan, Diags> {
             needs: BTreeSet::new(),
             cohort_needs: &cohort_needs,
             quiet: 0,
+            quiet_error: None,
+            depth: 0,
         };
         let scope = Scope {
             bound: vec![(
@@ -402,6 +463,27 @@ fn apply_overrides(env: &mut Env, input: &CompileInput, diags: &mut Diags) {
                 continue;
             }
         };
+        // A value that would make every verdict meaningless is refused, not applied.
+        let invalid = match (&new, o.name.as_str()) {
+            (ParamValue::Num(n, _), _) if !n.is_finite() => Some("a finite number"),
+            (ParamValue::Num(n, Unit::Percent), _) if !(0.0..=1.0).contains(n) => {
+                Some("a percentage from 0% to 100%")
+            }
+            (ParamValue::Num(n, Unit::Points), _) if !(-1.0..=1.0).contains(n) => {
+                Some("percentage points from -100pp to 100pp")
+            }
+            (ParamValue::Num(n, _), "min_group" | "min_years") if *n < 1.0 || n.fract() != 0.0 => {
+                Some("a whole number of at least 1")
+            }
+            _ => None,
+        };
+        if let Some(want) = invalid {
+            diags.push(mk(
+                format!("parameter `{}` must be {want}", o.name),
+                format!("expected {want}"),
+            ));
+            continue;
+        }
         p.value = new;
     }
 }
@@ -410,6 +492,74 @@ fn default_text(v: &ParamValue) -> String {
     match v {
         ParamValue::Num(n, u) => format!("the default {}", crate::finding::format_value(*n, *u)),
         ParamValue::Text(t) => format!("the default \"{t}\""),
+    }
+}
+
+/// A cohort may test membership of another (`where sen_support`); a loop of such tests would
+/// never end when evaluated, so it is an error.
+fn check_membership_cycles(env: &Env, cohorts: &[Option<CohortPlan>], diags: &mut Diags) {
+    fn refs(f: &Filter, out: &mut Vec<usize>) {
+        match f {
+            Filter::InCohort(id) => out.push(id.0),
+            Filter::And(p) | Filter::Or(p) => p.iter().for_each(|f| refs(f, out)),
+            Filter::Not(f) | Filter::Prev(f) => refs(f, out),
+            _ => {}
+        }
+    }
+    let edges: Vec<Vec<usize>> = cohorts
+        .iter()
+        .map(|c| {
+            let mut out = Vec::new();
+            if let Some(c) = c {
+                if let Some(b) = c.base {
+                    out.push(b.0);
+                }
+                if let Some(f) = &c.filter {
+                    refs(f, &mut out);
+                }
+            }
+            out
+        })
+        .collect();
+    // Colour-marking depth-first search, iterative so a long chain cannot overflow the stack.
+    let mut colour = vec![0u8; cohorts.len()];
+    for start in 1..cohorts.len() {
+        if colour[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        colour[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&to) = edges[node].get(*next) {
+                *next += 1;
+                match colour.get(to) {
+                    Some(0) => {
+                        colour[to] = 1;
+                        stack.push((to, 0));
+                    }
+                    Some(1) if to != 0 => {
+                        let def = &env.cohort_defs[to - 1];
+                        diags.push(
+                            Diag::error(
+                                "cohort-cycle",
+                                format!("cohort `{}` depends on itself", def.item.name.name),
+                            )
+                            .in_file(def.file)
+                            .label(
+                                def.item.span,
+                                "this cohort is reached again through its own condition",
+                            )
+                            .help("a cohort cannot test membership of a cohort built from it"),
+                        );
+                        colour[to] = 2;
+                    }
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
+        }
     }
 }
 
@@ -468,6 +618,8 @@ fn compile_cohort(
             needs: BTreeSet::new(),
             cohort_needs: needs,
             quiet: 0,
+            quiet_error: None,
+            depth: 0,
         };
         let r = cx.filter(f);
         n.extend(cx.needs);
@@ -497,6 +649,8 @@ fn compile_rule(
         needs: BTreeSet::new(),
         cohort_needs,
         quiet: 0,
+        quiet_error: None,
+        depth: 0,
     };
     for (what, span) in &r.duplicates {
         let d = cx.err(
@@ -574,9 +728,9 @@ fn compile_rule(
             let d = cx
                 .err(
                     "bad-window",
-                    format!("a window of {n} years cannot show a trend"),
+                    format!("`{}` is not a window a trend can use", cx.text(span)),
                     span,
-                    "expected 2 to 10 years",
+                    "expected a whole number of years from 2 to 10",
                 )
                 .help("write `over last 3 years`");
             cx.report(d);
@@ -656,7 +810,8 @@ fn compile_rule(
         Body::List { cohort, clauses }
     } else {
         let mut scope = Scope {
-            window: window.is_some(),
+            // An invalid window was reported; trends in the rule are still checked as if it had one.
+            window: r.window.is_some(),
             ..Scope::default()
         };
         let group = match &r.for_each {
@@ -873,6 +1028,13 @@ impl<'a, 'e> Cx<'a, 'e> {
     // ------------------------------------------------------------------ rule level
 
     fn mexpr(&mut self, e: &Expr, scope: &Scope) -> Option<MExpr> {
+        self.nested(e.span, |cx| cx.mexpr_at(e, scope))
+    }
+
+    fn mexpr_at(&mut self, e: &Expr, scope: &Scope) -> Option<MExpr> {
+        if !self.finite_literal(e) {
+            return None;
+        }
         match &e.kind {
             ExprKind::Lit(Literal::Number(n)) => Some(MExpr::Const(*n, Unit::Number)),
             ExprKind::Lit(Literal::Percent(n)) => Some(MExpr::Const(*n, Unit::Percent)),
@@ -1080,10 +1242,29 @@ impl<'a, 'e> Cx<'a, 'e> {
         let file = self.file;
         self.file = def.file;
         self.quiet += 1;
+        let outer_error = self.quiet_error.take();
         let body = self.mexpr(&def.item.body, &inner_scope);
         self.quiet -= 1;
         self.file = file;
-        let body = body?;
+        let inner_error = std::mem::replace(&mut self.quiet_error, outer_error);
+        let Some(body) = body else {
+            // The body compiles on its own but not here (a window it needs, a cycle through
+            // another measure): say so where it is used, never drop the condition silently.
+            let why = inner_error.unwrap_or_else(|| "it cannot be expanded".to_string());
+            let d = self
+                .err(
+                    "measure-unusable",
+                    format!("measure `{}` cannot be used here: {why}", name.name),
+                    span,
+                    "used here",
+                )
+                .help(format!(
+                    "see the definition of `{}` in {}",
+                    name.name, def.file.name
+                ));
+            self.report(d);
+            return None;
+        };
         Some(MExpr::Figure {
             label: self.text(span),
             inner: Box::new(match body {
@@ -1229,6 +1410,10 @@ impl<'a, 'e> Cx<'a, 'e> {
     }
 
     fn test(&mut self, c: &ast::Cond, scope: &Scope) -> Option<Test> {
+        self.nested(c.span, |cx| cx.test_at(c, scope))
+    }
+
+    fn test_at(&mut self, c: &ast::Cond, scope: &Scope) -> Option<Test> {
         match &c.kind {
             CondKind::Cmp(op, l, r) => {
                 let (l, r) = (self.mexpr(l, scope), self.mexpr(r, scope));
@@ -1819,6 +2004,13 @@ impl<'a, 'e> Cx<'a, 'e> {
     }
 
     fn pexpr(&mut self, e: &Expr) -> Option<(PExpr, PTy)> {
+        self.nested(e.span, |cx| cx.pexpr_at(e))
+    }
+
+    fn pexpr_at(&mut self, e: &Expr) -> Option<(PExpr, PTy)> {
+        if !self.finite_literal(e) {
+            return None;
+        }
         match &e.kind {
             ExprKind::Lit(Literal::Number(n)) => Some((PExpr::Num(*n), PTy::Num(Unit::Number))),
             ExprKind::Lit(Literal::Percent(n)) => Some((PExpr::Num(*n), PTy::Num(Unit::Percent))),
@@ -1891,7 +2083,14 @@ impl<'a, 'e> Cx<'a, 'e> {
 
     /// A code or text value on the other side of `=` / `in`.
     fn code_value(&mut self, e: &Expr, ty: PTy) -> Option<Vec<String>> {
+        // A code is itself, even where a parameter has the same name: `param N = "E"` must
+        // not turn `sen = N` into EHC plans.
+        let is_code = |name: &str| match ty {
+            PTy::Code(set) => set.codes().iter().any(|c| c.eq_ignore_ascii_case(name)),
+            _ => false,
+        };
         let raw = match &e.kind {
+            ExprKind::Name(i) if is_code(&i.name) => i.name.clone(),
             ExprKind::Name(i) => match self
                 .env
                 .params
@@ -1943,6 +2142,10 @@ impl<'a, 'e> Cx<'a, 'e> {
     }
 
     fn filter(&mut self, c: &ast::Cond) -> Option<Filter> {
+        self.nested(c.span, |cx| cx.filter_at(c))
+    }
+
+    fn filter_at(&mut self, c: &ast::Cond) -> Option<Filter> {
         match &c.kind {
             CondKind::And(parts) => {
                 let v: Vec<Option<Filter>> = parts.iter().map(|p| self.filter(p)).collect();
@@ -2042,7 +2245,13 @@ impl<'a, 'e> Cx<'a, 'e> {
                         }
                         Some(Filter::Cmp(*op, lp, rp))
                     }
-                    PTy::Other => None,
+                    PTy::Other => {
+                        let d = self
+                            .err("type-mismatch", "the academic year cannot be tested in a condition", l.span, "the year")
+                            .help("cohorts are pupils in the year judged; choose the year with --year or `year` in sencheck.toml");
+                        self.report(d);
+                        None
+                    }
                 }
             }
             CondKind::In {
@@ -2059,10 +2268,23 @@ impl<'a, 'e> Cx<'a, 'e> {
                         }
                         self.text_filter(lp, values, *negated, c.span)
                     }
-                    PTy::Num(_) => {
+                    PTy::Num(a) => {
                         let mut alts = Vec::new();
                         for it in items {
-                            let (rp, _) = self.pexpr(it)?;
+                            let (rp, rt) = self.pexpr(it)?;
+                            let ok = matches!(rt, PTy::Num(b) if comparable(a, b));
+                            if !ok {
+                                let d = self
+                                    .err(
+                                        "unit-mismatch",
+                                        format!("this list is compared with {}", a.describe()),
+                                        it.span,
+                                        "not the same kind of value",
+                                    )
+                                    .help("every value in the list must be a number in the field's unit");
+                                self.report(d);
+                                return None;
+                            }
                             alts.push(Filter::Cmp(CmpOp::Eq, lp.clone(), rp));
                         }
                         let f = Filter::Or(alts);
@@ -2082,8 +2304,24 @@ impl<'a, 'e> Cx<'a, 'e> {
             }
             CondKind::Within { value, low, high } => {
                 let (v, vt) = self.pexpr(value)?;
-                let (lo, _) = self.pexpr(low)?;
-                let (hi, _) = self.pexpr(high)?;
+                let (lo, lt) = self.pexpr(low)?;
+                let (hi, ht) = self.pexpr(high)?;
+                for (bound, t) in [(low, lt), (high, ht)] {
+                    if let (PTy::Num(a), PTy::Num(b)) = (vt, t)
+                        && !comparable(a, b)
+                    {
+                        let d = self
+                            .err(
+                                "unit-mismatch",
+                                format!("a range of {} needs bounds in the same unit", a.describe()),
+                                bound.span,
+                                format!("this is {}", b.describe()),
+                            )
+                            .help(unit_hint(a, b));
+                        self.report(d);
+                        return None;
+                    }
+                }
                 if !matches!(vt, PTy::Num(_)) {
                     let d = self.err(
                         "type-mismatch",
@@ -2153,6 +2391,11 @@ fn test_kind(m: &MExpr) -> Option<TestSide> {
         } => Some(TestSide::Mean),
         MExpr::Representation { .. } => Some(TestSide::Representation),
         MExpr::Const(..) | MExpr::National { .. } | MExpr::WindowMean(_) => Some(TestSide::Constant),
+        // `-5%` and `95% - 5pp` are fixed values too.
+        MExpr::Neg(inner) => (test_kind(inner) == Some(TestSide::Constant)).then_some(TestSide::Constant),
+        MExpr::Binary(_, a, b, _) => (test_kind(a) == Some(TestSide::Constant)
+            && test_kind(b) == Some(TestSide::Constant))
+        .then_some(TestSide::Constant),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use crate::finding::Report;
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
+    // io::Error::from keeps the kind of a write error, so a closed pipe stays a BrokenPipe.
+    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::from)?;
     writeln!(out)
 }

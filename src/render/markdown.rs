@@ -10,7 +10,7 @@ fn cell(s: &str) -> String {
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let school = report.school.as_deref().unwrap_or("School");
+    let school = cell(report.school.as_deref().unwrap_or("School"));
     writeln!(out, "# {school}: SEN check, {}\n", report.year)?;
     writeln!(out, "{}\n", report.summary().line())?;
     for (id, text, findings) in by_key_question(report) {

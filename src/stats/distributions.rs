@@ -25,6 +25,8 @@ fn gauss_exp(x: f64, scale: f64) -> f64 {
 /// (P(Z <= x), P(Z > x)) for a standard normal Z, by Cody's rational
 /// approximations (W. J. Cody, Math. Comp. 1969; as used by R's `pnorm`).
 /// Both tails keep full relative accuracy down to the underflow limit.
+// Coefficients are kept digit for digit as published, so they can be checked.
+#[allow(clippy::excessive_precision)]
 pub(crate) fn normal_both(x: f64) -> (f64, f64) {
     const A: [f64; 5] = [
         2.235_252_035_460_683_928_7,
@@ -121,11 +123,13 @@ pub(crate) fn normal_both(x: f64) -> (f64, f64) {
 }
 
 /// P(Z <= x) for a standard normal Z. `None` only for NaN.
+#[must_use]
 pub fn normal_cdf(x: f64) -> Option<f64> {
     if x.is_nan() { None } else { Some(normal_both(x).0) }
 }
 
 /// P(Z > x) for a standard normal Z, accurate in the upper tail. `None` only for NaN.
+#[must_use]
 pub fn normal_sf(x: f64) -> Option<f64> {
     if x.is_nan() { None } else { Some(normal_both(x).1) }
 }
@@ -136,6 +140,7 @@ fn horner(coefs: &[f64; 8], x: f64) -> f64 {
 
 /// The x with P(Z <= x) = p, for 0 < p < 1 (Wichura's AS 241, PPND16; relative
 /// error about 1e-16). `None` when p is not strictly between 0 and 1.
+#[must_use]
 pub fn normal_quantile(p: f64) -> Option<f64> {
     // Not `p <= 0.0 || p >= 1.0`, so that NaN is rejected too.
     if !(p > 0.0 && p < 1.0) {
@@ -144,6 +149,8 @@ pub fn normal_quantile(p: f64) -> Option<f64> {
     Some(ppnd16(p))
 }
 
+// Coefficients are kept digit for digit as published, so they can be checked.
+#[allow(clippy::excessive_precision)]
 fn ppnd16(p: f64) -> f64 {
     const A: [f64; 8] = [
         3.387_132_872_796_366_608,
@@ -260,6 +267,7 @@ fn valid_df(df: f64) -> bool {
 /// P(T <= t) for Student's t with `df` degrees of freedom; `df` need not be an
 /// integer (Welch's test). `df = +inf` gives the normal distribution.
 /// `None` for NaN t, or df that is not positive.
+#[must_use]
 pub fn student_t_cdf(t: f64, df: f64) -> Option<f64> {
     if t.is_nan() || !valid_df(df) {
         return None;
@@ -273,6 +281,7 @@ pub fn student_t_cdf(t: f64, df: f64) -> Option<f64> {
 
 /// P(T > t) for Student's t, accurate in the upper tail. Same domain as
 /// [`student_t_cdf`].
+#[must_use]
 pub fn student_t_sf(t: f64, df: f64) -> Option<f64> {
     if t.is_nan() || !valid_df(df) {
         return None;
@@ -297,8 +306,9 @@ fn ln_t_pdf(t: f64, df: f64) -> f64 {
 /// (non-integer df allowed). `None` when p is not strictly between 0 and 1,
 /// df is not positive, or the quantile exceeds the range of an f64 (only for
 /// df far below 1 with tiny p).
+#[must_use]
 pub fn t_quantile(p: f64, df: f64) -> Option<f64> {
-    if !(p > 0.0 && p < 1.0) || !valid_df(df) {
+    if !(p > 0.0 && p < 1.0 && valid_df(df)) {
         return None;
     }
     if df.is_infinite() {
@@ -509,16 +519,19 @@ impl Binomial {
 }
 
 /// P(X = k) for X ~ Binomial(n, p). `None` if p is outside [0, 1] or NaN.
+#[must_use]
 pub fn binomial_pmf(k: u64, n: u64, p: f64) -> Option<f64> {
     Binomial::new(n, p).map(|b| b.ln_pmf(k).exp())
 }
 
 /// P(X <= k) for X ~ Binomial(n, p). `None` if p is outside [0, 1] or NaN.
+#[must_use]
 pub fn binomial_cdf(k: u64, n: u64, p: f64) -> Option<f64> {
     Binomial::new(n, p).map(|b| b.tails(k).0)
 }
 
 /// P(X > k) for X ~ Binomial(n, p), accurate in the upper tail.
+#[must_use]
 pub fn binomial_sf(k: u64, n: u64, p: f64) -> Option<f64> {
     Binomial::new(n, p).map(|b| b.tails(k).1)
 }
@@ -592,16 +605,19 @@ impl Hypergeometric {
 /// P(X = k) for a hypergeometric X (scipy's `hypergeom.pmf(k, M, n, N)` with
 /// M = population, n = successes, N = draws). `None` if successes or draws
 /// exceed the population.
+#[must_use]
 pub fn hypergeometric_pmf(k: u64, population: u64, successes: u64, draws: u64) -> Option<f64> {
     Hypergeometric::new(population, successes, draws).map(|h| h.ln_pmf(k).exp())
 }
 
 /// P(X <= k) for a hypergeometric X; arguments as [`hypergeometric_pmf`].
+#[must_use]
 pub fn hypergeometric_cdf(k: u64, population: u64, successes: u64, draws: u64) -> Option<f64> {
     Hypergeometric::new(population, successes, draws).map(|h| h.tails(k).0)
 }
 
 /// P(X > k) for a hypergeometric X, accurate in the upper tail.
+#[must_use]
 pub fn hypergeometric_sf(k: u64, population: u64, successes: u64, draws: u64) -> Option<f64> {
     Hypergeometric::new(population, successes, draws).map(|h| h.tails(k).1)
 }

@@ -36,7 +36,12 @@ pub fn mean(values: &[f64]) -> Option<f64> {
     if values.is_empty() || !all_finite(values) {
         return None;
     }
-    let m = compensated_sum(values.iter().copied()) / len_f64(values);
+    // Summing deviations from the first value makes the mean of identical values
+    // exactly that value (a plain sum / n can land one ulp off, which would
+    // invent a tiny spread and a huge t for data with none).
+    let first = *values.first()?;
+    let shift = compensated_sum(values.iter().map(|v| v - first)) / len_f64(values);
+    let m = first + shift;
     m.is_finite().then_some(m)
 }
 

@@ -113,7 +113,8 @@ pub fn two_proportion_z(
     let p2 = as_f64(x2) / n2f;
     let diff = p1 - p2;
     // Same expression order as statsmodels.
-    let pooled = as_f64(x1 + x2) / as_f64(n1 + n2);
+    // Float sums: exact for any realistic count, and they cannot overflow.
+    let pooled = (as_f64(x1) + as_f64(x2)) / (n1f + n2f);
     let var = pooled * (1.0 - pooled) * (1.0 / n1f + 1.0 / n2f);
     let (statistic, p_value) = if var > 0.0 {
         let z = diff / var.sqrt();
@@ -140,7 +141,10 @@ fn last_true(lo: u64, hi: u64, pred: impl Fn(u64) -> bool) -> Option<u64> {
     if lo > hi || !pred(lo) {
         return None;
     }
-    let (mut good, mut bad) = (lo, hi + 1);
+    if pred(hi) {
+        return Some(hi);
+    }
+    let (mut good, mut bad) = (lo, hi);
     while bad - good > 1 {
         let mid = good + (bad - good) / 2;
         if pred(mid) {
@@ -191,6 +195,9 @@ pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64, alternative: Alternative, co
     let (Some(n1), Some(n2)) = (a.checked_add(b), c.checked_add(d)) else {
         return TestResult::not_testable(NotTestable::InvalidInput, 0.0, 0.0);
     };
+    if n1.checked_add(n2).is_none() {
+        return TestResult::not_testable(NotTestable::InvalidInput, 0.0, 0.0);
+    }
     let ci = match two_group_checks(a, n1, c, n2, confidence) {
         Ok(ci) => ci,
         Err(result) => return result,
@@ -201,7 +208,10 @@ pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64, alternative: Alternative, co
         let r = (u128::from(a) * u128::from(d)) as f64 / (u128::from(b) * u128::from(c)) as f64;
         r
     });
-    let p_value = fisher_p_value(a, n1, n2, a + c, alternative);
+    let Some(col1) = a.checked_add(c) else {
+        return TestResult::not_testable(NotTestable::InvalidInput, 0.0, 0.0);
+    };
+    let p_value = fisher_p_value(a, n1, n2, col1, alternative);
     TestResult {
         test: TestKind::FisherExact,
         statistic: odds_ratio,
@@ -243,7 +253,7 @@ fn fisher_p_value(a: u64, n1: u64, n2: u64, col1: u64, alternative: Alternative)
             let left = mode
                 .checked_sub(1)
                 .and_then(|top| last_true(lo, top, |i| h.ln_pmf(i) <= threshold));
-            let right = first_true(mode + 1, hi, |i| h.ln_pmf(i) <= threshold);
+            let right = first_true(mode.saturating_add(1), hi, |i| h.ln_pmf(i) <= threshold);
             let ln_left = left.map_or(f64::NEG_INFINITY, |x| h.ln_run(x, lo));
             let ln_right = right.map_or(f64::NEG_INFINITY, |x| h.ln_run(x, hi));
             ln_add_exp(ln_left, ln_right).exp().min(1.0)
