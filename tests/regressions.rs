@@ -1,0 +1,189 @@
+#![allow(clippy::unwrap_used)] // a test that cannot set up its files should stop loudly
+//! Regression tests, each named after the bad input that once broke sencheck.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// A workspace of four pupils (two SEN) with attendance, and optional local rules.
+fn workspace(dir: &Path, rules: &str, toml_extra: &str, attendance: &str) {
+    std::fs::write(
+        dir.join("pupils.csv"),
+        "UPN,Academic Year,Year Group,SEN Status,Primary Need\nP1,2024/25,10,K,MLD\nP2,2024/25,10,N,\nP3,2024/25,11,E,ASD\nP4,2024/25,11,N,\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("attendance.csv"), attendance).unwrap();
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::write(dir.join("rules/t.sen"), rules).unwrap();
+    std::fs::write(
+        dir.join("sencheck.toml"),
+        format!("{toml_extra}\n[tables.pupils]\nfile = \"pupils.csv\"\n[tables.attendance]\nfile = \"attendance.csv\"\n"),
+    )
+    .unwrap();
+}
+
+const ATTENDANCE: &str = "UPN,Academic Year,Possible Sessions,Present\nP1,2024/25,300,250\nP2,2024/25,300,290\nP3,2024/25,300,280\nP4,2024/25,300,299\n";
+
+fn run(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["check", dir.to_str().unwrap(), "--colour", "never"];
+    args.extend(extra);
+    Command::new(env!("CARGO_BIN_EXE_sencheck"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn pound_sign_in_a_number_cell_is_a_bad_value_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), "", "", &ATTENDANCE.replace("300,250", "£5,250"));
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("\"£5\"") && stderr(&o).contains("bad-value"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_measure_that_needs_a_window_used_without_one_is_an_error_not_always_true() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "measure wm(c) = window_mean(attendance(c))\n\
+                 rule X1 \"t\" {\n  question H1\n  concern when wm(sen) > 200% \"fires\"\n}\n";
+    workspace(dir.path(), rules, "", ATTENDANCE);
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("measure `wm` cannot be used here"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn measures_calling_each_other_are_an_error_not_always_true() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "measure m(c) = n(c)\nmeasure n(c) = m(c)\n\
+                 rule X1 \"t\" {\n  question H1\n  note when m(sen) > 1 \"x\"\n}\n";
+    workspace(dir.path(), rules, "", ATTENDANCE);
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("measure-cycle") || stderr(&o).contains("measure-unusable"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn cohorts_testing_each_others_membership_are_an_error_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "cohort a = pupils where b\ncohort b = pupils where a\n\
+                 rule X1 \"t\" {\n  question H1\n  min_group 1\n  note when count(a) > 0 \"n\"\n}\n";
+    workspace(dir.path(), rules, "", ATTENDANCE);
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cohort-cycle"), "{}", stderr(&o));
+}
+
+#[test]
+fn deeply_nested_expressions_are_refused_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}95%{}", "(".repeat(3000), ")".repeat(3000));
+    let long = vec!["1%"; 5000].join(" + ");
+    for expr in [deep, long] {
+        let rules =
+            format!("rule X1 \"t\" {{\n  question H1\n  note when attendance(sen) < {expr} \"x\"\n}}\n");
+        workspace(dir.path(), &rules, "", ATTENDANCE);
+        let o = run(dir.path(), &[]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("too-complex"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_nan_min_group_is_refused_not_a_switched_off_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), "", "[params]\nmin_group = nan", ATTENDANCE);
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("parameter `min_group` must be a finite number"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_term_with_no_possible_sessions_does_not_push_attendance_over_100_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let attendance = "UPN,Academic Year,Term,Possible Sessions,Present\n\
+                      P1,2024/25,Autumn,140,130\nP1,2024/25,Spring,,110\n\
+                      P3,2024/25,Autumn,140,126\nP2,2024/25,Autumn,140,139\nP4,2024/25,Autumn,140,140\n";
+    let rules = "rule X1 \"t\" {\n  question H1\n  min_group 1\n  note \"{attendance(sen)}\"\n}\n";
+    workspace(dir.path(), rules, "", attendance);
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let x1 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "X1")
+        .unwrap();
+    // (130 + 126) / (140 + 140): the spring row has no possible sessions, so it is left out.
+    assert_eq!(x1["text"], "91.4%");
+}
+
+#[test]
+fn a_parameter_named_like_a_code_does_not_change_what_the_code_means() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules =
+        "param N = \"E\"\nrule X1 \"t\" {\n  question H1\n  min_group 1\n  note \"{count(non_sen)}\"\n}\n";
+    workspace(dir.path(), rules, "", ATTENDANCE);
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let x1 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "X1")
+        .unwrap();
+    assert_eq!(x1["text"], "2");
+}
+
+#[test]
+fn a_missing_closing_quote_in_a_csv_cell_is_an_error_not_lost_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), "", "", ATTENDANCE);
+    std::fs::write(
+        dir.path().join("pupils.csv"),
+        "UPN,Academic Year,SEN Status,Ethnicity\nP1,2024/25,K,\"WBRI\nP2,2024/25,N,WBRI\nP3,2024/25,E,WBRI\nP4,2024/25,N,WBRI\"\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a quoted cell runs on over several lines"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_data_file_that_is_not_a_regular_file_is_refused_not_read_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), "", "", ATTENDANCE);
+    std::fs::write(
+        dir.path().join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"pupils.csv\"\n[tables.attendance]\nfile = \"/dev/zero\"\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+}
