@@ -12,21 +12,31 @@ use miette::{Diagnostic, LabeledSpan, SourceCode};
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
+    /// Byte offset of the start of each line, so finding a line is a binary search rather
+    /// than a scan (a pack of thousands of rules would otherwise compile in quadratic time).
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect::<Vec<_>>()
+            .into();
         SourceFile {
             name: name.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let upto = &self.text[..offset.min(self.text.len())];
-        let line = upto.matches('\n').count() + 1;
-        let col = upto.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         (line, col)
     }
 }
@@ -198,4 +208,21 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         }
     }
     best.map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    #[test]
+    fn line_and_column_of_offsets() {
+        let f = SourceFile::new("x", "ab\ncdé\n\nf");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(2), (1, 3));
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(5), (2, 3));
+        assert_eq!(f.line_col(8), (3, 1));
+        assert_eq!(f.line_col(9), (4, 1));
+        assert_eq!(f.line_col(100), (4, 2));
+    }
 }
