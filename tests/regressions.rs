@@ -187,3 +187,45 @@ fn a_data_file_that_is_not_a_regular_file_is_refused_not_read_forever() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_table_can_be_read_from_one_export_per_year() {
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), "", "", ATTENDANCE);
+    std::fs::write(
+        dir.path().join("pupils-2023.csv"),
+        "UPN,Academic Year,SEN Status\nP1,2023/24,K\nP9,2023/24,N\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pupils-2024.csv"),
+        "UPN,Academic Year,SEN Status,Primary Need\nP1,2024/25,K,MLD\nP2,2024/25,N,\nP3,2024/25,E,ASD\nP4,2024/25,Watch,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("sencheck.toml"),
+        "[tables.pupils]\nfile = [\"pupils-2023.csv\", \"pupils-2024.csv\"]\n[tables.attendance]\nfile = \"attendance.csv\"\n",
+    )
+    .unwrap();
+    // The bad value is reported in the second file, on its own line.
+    let o = run(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("pupils-2024.csv:5:"), "{}", stderr(&o));
+    let fixed = std::fs::read_to_string(dir.path().join("pupils-2024.csv"))
+        .unwrap()
+        .replace("Watch", "N");
+    std::fs::write(dir.path().join("pupils-2024.csv"), fixed).unwrap();
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["year"], "2024/25");
+    // Last year's rows from the first file are there: pupil P1 was on the record last year.
+    let a3 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "A3")
+        .unwrap();
+    assert_eq!(a3["figures"][0]["label"], "count(was_sen)");
+    assert_eq!(a3["figures"][0]["value"], 1.0);
+}

@@ -67,8 +67,9 @@ pub struct RulesConfig {
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct TableConfig {
-    /// The data file, relative to the workspace.
-    pub file: Spanned<String>,
+    /// The data file, relative to the workspace, or a list of files read one after another
+    /// (an export per year).
+    pub file: Spanned<Files>,
     /// Field separator: `,` `;` `tab` or `|`; detected from the header line when absent.
     pub delimiter: Option<Spanned<String>>,
     /// `utf-8` or `windows-1252`; detected when absent.
@@ -89,6 +90,22 @@ pub struct TableConfig {
     /// Header → the values a row must have there to be loaded (others are counted, not read).
     #[serde(default)]
     pub keep: BTreeMap<Spanned<String>, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum Files {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Files {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Files::One(f) => vec![f.as_str()],
+            Files::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// The parsed config with the file it came from, for diagnostics.

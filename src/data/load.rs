@@ -193,15 +193,40 @@ enum Source {
     RowNumber,
 }
 
+/// Loads a table from its file, or from several (one per year, say) read one after another.
 pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Table, Diags> {
+    let files = cfg.file.get_ref().names();
+    if files.is_empty() {
+        return Err(Diags(vec![ws.diag_at(
+            "config-bad-value",
+            format!("the {} table names no file", id.schema().name),
+            span_of(&cfg.file),
+            "expected a file name",
+        )]));
+    }
+    let mut parts = Vec::new();
+    let mut diags = Diags::default();
+    for file in files {
+        match load_file(ws, id, cfg, file) {
+            Ok(t) => parts.push(t),
+            Err(e) => diags.extend(e),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Table::concat(parts))
+}
+
+fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Result<Table, Diags> {
     let schema = id.schema();
     let mut diags = Diags::default();
     let mut shown = if ws.embedded.is_some() {
-        format!("{}/{}", ws.dir.display(), cfg.file.get_ref())
+        format!("{}/{}", ws.dir.display(), file)
     } else {
-        ws.dir.join(cfg.file.get_ref()).display().to_string()
+        ws.dir.join(file).display().to_string()
     };
-    let bytes = ws.read(cfg.file.get_ref()).map_err(|e| {
+    let bytes = ws.read(file).map_err(|e| {
         Diags(vec![
             ws.diag_at(
                 "data-file-unreadable",
@@ -212,7 +237,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
             .help("paths are relative to the folder that holds sencheck.toml"),
         ])
     })?;
-    let text = if super::sheet::is_spreadsheet(cfg.file.get_ref()) {
+    let text = if super::sheet::is_spreadsheet(file) {
         let (text, sheet) = super::sheet::to_csv(bytes, cfg.sheet.as_ref().map(|s| s.get_ref().as_str()))
             .map_err(|msg| {
                 Diags(vec![ws.diag_at(
@@ -237,7 +262,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
         text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)
     };
     let source = SourceFile::new(shown.clone(), Arc::<str>::from(text.as_str()));
-    let delim = if super::sheet::is_spreadsheet(cfg.file.get_ref()) {
+    let delim = if super::sheet::is_spreadsheet(file) {
         b','
     } else {
         delimiter_of(ws, cfg, &text).map_err(|d| Diags(vec![d]))?
@@ -704,6 +729,7 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     }
     Ok(Table {
         id,
+        parts: vec![(source.clone(), 0)],
         source,
         columns,
         rows: lines.len(),

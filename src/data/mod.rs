@@ -24,6 +24,33 @@ pub enum ColumnData {
 }
 
 impl ColumnData {
+    fn append(&mut self, other: ColumnData) {
+        match (self, other) {
+            (ColumnData::Num(a), ColumnData::Num(b)) => a.extend(b),
+            (ColumnData::Bool(a), ColumnData::Bool(b)) => a.extend(b),
+            (ColumnData::Str(a), ColumnData::Str(b)) => a.extend(b),
+            (ColumnData::Year(a), ColumnData::Year(b)) => a.extend(b),
+            // A column has one type in the schema, so parts always agree.
+            _ => {}
+        }
+    }
+    fn pad(&mut self, n: usize) {
+        match self {
+            ColumnData::Num(a) => a.extend(std::iter::repeat_n(None, n)),
+            ColumnData::Bool(a) => a.extend(std::iter::repeat_n(None, n)),
+            ColumnData::Str(a) => a.extend(std::iter::repeat_n(None, n)),
+            ColumnData::Year(a) => a.extend(std::iter::repeat_n(None, n)),
+        }
+    }
+    fn empty_like(&self) -> ColumnData {
+        match self {
+            ColumnData::Num(_) => ColumnData::Num(Vec::new()),
+            ColumnData::Bool(_) => ColumnData::Bool(Vec::new()),
+            ColumnData::Str(_) => ColumnData::Str(Vec::new()),
+            ColumnData::Year(_) => ColumnData::Year(Vec::new()),
+        }
+    }
+
     pub fn is_missing(&self, row: usize) -> bool {
         match self {
             ColumnData::Num(v) => v[row].is_none(),
@@ -57,7 +84,10 @@ impl ColumnData {
 #[derive(Debug, Clone)]
 pub struct Table {
     pub id: TableId,
+    /// The file (or, for a table read from several, a source naming them all).
     pub source: SourceFile,
+    /// Each file the table was read from, with the index of its first row.
+    pub parts: Vec<(SourceFile, usize)>,
     /// Indexed like the schema's columns; `None` where the file lacks the column.
     pub columns: Vec<Option<ColumnData>>,
     /// The 1-based line in the file of each row, for diagnostics.
@@ -70,6 +100,63 @@ pub struct Table {
 }
 
 impl Table {
+    /// The file a row came from.
+    pub fn source_of(&self, row: usize) -> &SourceFile {
+        self.parts
+            .iter()
+            .rev()
+            .find(|(_, start)| *start <= row)
+            .map_or(&self.source, |(s, _)| s)
+    }
+
+    /// One table from several files of the same table, in order. A column one file lacks
+    /// is missing for its rows.
+    pub fn concat(mut parts: Vec<Table>) -> Table {
+        if parts.len() == 1 {
+            return parts.remove(0);
+        }
+        let first = parts.remove(0);
+        let mut out = Table {
+            source: SourceFile::new(
+                std::iter::once(&first)
+                    .chain(&parts)
+                    .map(|t| t.source.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                "",
+            ),
+            ..first
+        };
+        for t in parts {
+            let offset = out.rows;
+            for (ci, col) in out.columns.iter_mut().enumerate() {
+                let theirs = t.columns.get(ci).cloned().flatten();
+                match (col.as_mut(), theirs) {
+                    (Some(mine), Some(theirs)) => mine.append(theirs),
+                    (Some(mine), None) => mine.pad(t.rows),
+                    (None, Some(mut theirs)) => {
+                        let mut filled = theirs.empty_like();
+                        filled.pad(offset);
+                        filled.append(std::mem::replace(&mut theirs, filled.empty_like()));
+                        *col = Some(filled);
+                    }
+                    (None, None) => {}
+                }
+            }
+            for (ci, o) in t.origins.into_iter().enumerate() {
+                if out.origins[ci].is_none() {
+                    out.origins[ci] = o;
+                }
+            }
+            out.parts
+                .extend(t.parts.into_iter().map(|(s, start)| (s, start + offset)));
+            out.lines.extend(t.lines);
+            out.warnings.extend(t.warnings);
+            out.rows += t.rows;
+        }
+        out
+    }
+
     pub fn column(&self, name: &str) -> Option<&ColumnData> {
         self.id
             .schema()
@@ -307,8 +394,9 @@ fn year_column(t: &Table) -> Option<&Vec<Option<i32>>> {
 /// A diagnostic pointing at a whole row of a data file.
 pub fn row_diag(t: &Table, row: usize, code: &'static str, msg: String, label: impl Into<String>) -> Diag {
     let line = t.lines.get(row).copied().unwrap_or(0);
-    let span = load::line_span(&t.source.text, line);
-    Diag::error(code, msg).in_file(&t.source).label(span, label)
+    let source = t.source_of(row);
+    let span = load::line_span(&source.text, line);
+    Diag::error(code, msg).in_file(source).label(span, label)
 }
 
 impl Diag {
