@@ -727,8 +727,22 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
     if diags.has_errors() {
         return Err(diags);
     }
+    let used: Vec<usize> = sources
+        .iter()
+        .filter_map(|s| match s {
+            Some(Source::Header(h)) => Some(*h),
+            _ => None,
+        })
+        .collect();
+    let unused_headers = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !used.contains(i) && !h.is_empty())
+        .map(|(_, h)| h.clone())
+        .collect();
     Ok(Table {
         id,
+        unused_headers,
         parts: vec![(source.clone(), 0)],
         source,
         columns,

@@ -97,6 +97,8 @@ pub struct Table {
     pub origins: Vec<Option<String>>,
     /// Things worth knowing about the file that do not stop a run.
     pub warnings: Vec<Diag>,
+    /// Headers of the file that no canonical column was read from.
+    pub unused_headers: Vec<String>,
 }
 
 impl Table {
@@ -152,6 +154,11 @@ impl Table {
                 .extend(t.parts.into_iter().map(|(s, start)| (s, start + offset)));
             out.lines.extend(t.lines);
             out.warnings.extend(t.warnings);
+            for h in t.unused_headers {
+                if !out.unused_headers.contains(&h) {
+                    out.unused_headers.push(h);
+                }
+            }
             out.rows += t.rows;
         }
         out

@@ -44,6 +44,8 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
     let mut not_run = Vec::new();
     let mut disabled = Vec::new();
     let mut quiet = Vec::new();
+    // Tables some rule needed a column of that the file did not give.
+    let mut short_tables: Vec<TableId> = Vec::new();
     for rule in &plan.rules {
         if rule.disabled {
             disabled.push(rule.meta.id.clone());
@@ -60,6 +62,15 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
             .map(Need::describe)
             .collect();
         if !missing.is_empty() {
+            for n in &rule.needs {
+                if let Need::Column(t, _) = n
+                    && ds.table(*t).is_some()
+                    && !ds.has_column(*t, *n_col(n))
+                    && !short_tables.contains(t)
+                {
+                    short_tables.push(*t);
+                }
+            }
             not_run.push(NotRun {
                 rule: rule.meta.id.clone(),
                 title: rule.meta.title.clone(),
@@ -87,7 +98,26 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
     // Stable: within a key question, rules keep their pack order.
     findings.sort_by_key(|f| order(&f.key_question));
     not_run.sort_by_key(|n| order(&n.key_question));
-    let data_notes = ev.data_notes();
+    let mut data_notes = ev.data_notes();
+    for t in short_tables {
+        if let Some(table) = ds.table(t)
+            && !table.unused_headers.is_empty()
+        {
+            const SHOWN: usize = 6;
+            let h = &table.unused_headers;
+            let more = if h.len() > SHOWN {
+                format!(" and {} more", h.len() - SHOWN)
+            } else {
+                String::new()
+            };
+            data_notes.push(format!(
+                "{} has columns sencheck did not read: {}{more}. If one holds what a rule that did not run needs, name it in sencheck.toml: [tables.{}.columns]",
+                table.source.name,
+                h[..h.len().min(SHOWN)].join(", "),
+                t.schema().name
+            ));
+        }
+    }
     Report {
         format_version: crate::finding::FORMAT_VERSION,
         school,
@@ -1090,6 +1120,13 @@ fn anonymise(min: f64, findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     out
+}
+
+fn n_col(n: &Need) -> &usize {
+    match n {
+        Need::Column(_, c) => c,
+        _ => &0,
+    }
 }
 
 /// Kleene's three-valued AND: any false makes it false (and stops), else any unknown makes it
