@@ -229,3 +229,22 @@ fn a_table_can_be_read_from_one_export_per_year() {
     assert_eq!(a3["figures"][0]["label"], "count(was_sen)");
     assert_eq!(a3["figures"][0]["value"], 1.0);
 }
+
+#[test]
+fn an_export_with_only_an_attendance_percentage_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let attendance = "UPN,Academic Year,Attendance %\nP1,2024/25,88.5%\nP2,2024/25,97\nP3,2024/25,0.905\nP4,2024/25,95.0%\n";
+    let rules = "rule X1 \"t\" {\n  question H1\n  min_group 1\n  note \"{attendance(sen)} {persistent_absence(sen)}\"\n}\n";
+    workspace(dir.path(), rules, "", attendance);
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let x1 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "X1")
+        .unwrap();
+    // SEN pupils P1 (88.5%) and P3 (90.5%) weigh the same: 89.5%; one of them misses 10% or more.
+    assert_eq!(x1["text"], "89.5% 50.0%");
+}

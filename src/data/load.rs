@@ -530,7 +530,7 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
         .zip(&sources)
         .map(|(c, s)| {
             s.as_ref().map(|_| match c.ty {
-                ColType::Number => ColumnData::Num(Vec::new()),
+                ColType::Number | ColType::Percent => ColumnData::Num(Vec::new()),
                 ColType::Bool => ColumnData::Bool(Vec::new()),
                 ColType::Year => ColumnData::Year(Vec::new()),
                 _ => ColumnData::Str(Vec::new()),
@@ -884,12 +884,13 @@ fn derive_attendance(
     rows: usize,
 ) {
     let idx = |n: &str| schema.column(n).unwrap_or(usize::MAX);
-    let (possible, present, absent, auth, unauth) = (
+    let (possible, present, absent, auth, unauth, percent) = (
         idx("possible"),
         idx("present"),
         idx("absent"),
         idx("authorised"),
         idx("unauthorised"),
+        idx("percent"),
     );
     let num = |cols: &[Option<ColumnData>], i: usize| -> Option<Vec<Option<f64>>> {
         match cols.get(i) {
@@ -897,6 +898,18 @@ fn derive_attendance(
             _ => None,
         }
     };
+    // An export with only an attendance percentage: every pupil counts as 100 sessions, so
+    // a group's attendance is the mean of its pupils' percentages.
+    if num(columns, possible).is_none()
+        && num(columns, present).is_none()
+        && num(columns, absent).is_none()
+        && let Some(pc) = num(columns, percent)
+    {
+        columns[possible] = Some(ColumnData::Num(pc.iter().map(|v| v.map(|_| 100.0)).collect()));
+        columns[present] = Some(ColumnData::Num(pc.iter().map(|v| v.map(|p| p * 100.0)).collect()));
+        origins[possible] = Some("100 for each pupil with a percentage".into());
+        origins[present] = Some("the attendance percentage".into());
+    }
     if num(columns, absent).is_none()
         && let (Some(a), Some(u)) = (num(columns, auth), num(columns, unauth))
     {

@@ -19,6 +19,8 @@ pub enum ColType {
     Text,
     /// A calendar date, kept as `YYYY-MM-DD` text.
     Date,
+    /// A percentage, kept as a fraction: `94.5%`, `94.5` and `0.945` are all 0.945.
+    Percent,
 }
 
 impl ColType {
@@ -31,6 +33,7 @@ impl ColType {
             ColType::Code(set) => set.describe(),
             ColType::Text => "text",
             ColType::Date => "a date (YYYY-MM-DD or DD/MM/YYYY)",
+            ColType::Percent => "a percentage such as 94.5%",
         }
     }
 }
@@ -419,6 +422,19 @@ pub static TABLES: &[TableSchema] = &[
                 ],
                 sum,
                 "unauthorised absences"
+            ),
+            col!(
+                "percent",
+                Percent,
+                [
+                    "attendancepercent",
+                    "attendancepercentage",
+                    "attendance",
+                    "attendancerate",
+                    "percentattendance",
+                    "attendancepct"
+                ],
+                "attendance as a percentage, for exports without session counts"
             ),
         ],
     },

@@ -20,6 +20,7 @@ pub fn parse_cell(ty: ColType, cell: &str) -> Result<Option<Value>, String> {
     match ty {
         ColType::Id | ColType::Text => Ok(Some(Value::Str(cell.to_string()))),
         ColType::Number => parse_number(cell).map(|n| Some(Value::Num(n))),
+        ColType::Percent => parse_percent(cell).map(|n| Some(Value::Num(n))),
         ColType::Bool => parse_bool(cell).map(|b| Some(Value::Bool(b))),
         ColType::Year => parse_year(cell).map(|y| Some(Value::Year(y))),
         ColType::Code(set) => parse_code(set, cell).map(|c| Some(Value::Str(c))),
@@ -66,6 +67,24 @@ pub fn parse_number(cell: &str) -> Result<f64, String> {
         // Nothing a school records is this large; such a value would overflow sums.
         Ok(n) if n.is_finite() && n.abs() < 1e12 => Ok(n),
         _ => Err(expected()),
+    }
+}
+
+/// `94.5%` and `94.5` are 94.5%; a value of at most 1 with no % sign is read as a fraction
+/// (`0.945`), as Excel stores a cell formatted as a percentage.
+pub fn parse_percent(cell: &str) -> Result<f64, String> {
+    let expected = || "a percentage from 0% to 100% (94.5%, 94.5 or 0.945)".to_string();
+    let s = cell.trim();
+    let (number, sign) = match s.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (s, false),
+    };
+    let n = parse_number(number).map_err(|_| expected())?;
+    let fraction = if sign || n > 1.0 { n / 100.0 } else { n };
+    if (0.0..=1.0).contains(&fraction) {
+        Ok(fraction)
+    } else {
+        Err(expected())
     }
 }
 
@@ -223,6 +242,16 @@ mod tests {
         // Arbor's "Monitoring" is reported to the census as N.
         assert_eq!(parse_code(CodeSet::Sen, "Monitoring"), Ok("N".into()));
         assert!(parse_code(CodeSet::Sen, "Watch list").is_err());
+    }
+
+    #[test]
+    fn percentages_in_every_written_form() {
+        assert_eq!(parse_percent("94.5%"), Ok(0.945));
+        assert_eq!(parse_percent("94.5"), Ok(0.945));
+        assert_eq!(parse_percent("0.945"), Ok(0.945));
+        assert_eq!(parse_percent("100 %"), Ok(1.0));
+        assert!(parse_percent("120%").is_err());
+        assert!(parse_percent("-3").is_err());
     }
 
     #[test]

@@ -2403,6 +2403,7 @@ fn test_kind(m: &MExpr) -> Option<TestSide> {
 fn col_ty(t: ColType) -> PTy {
     match t {
         ColType::Number => PTy::Num(Unit::Number),
+        ColType::Percent => PTy::Num(Unit::Percent),
         ColType::Bool => PTy::Bool,
         ColType::Code(s) => PTy::Code(s),
         ColType::Text | ColType::Id | ColType::Date => PTy::Text,
