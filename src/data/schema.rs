@@ -586,6 +586,38 @@ pub static TABLES: &[TableSchema] = &[
             ),
         ],
     },
+    TableSchema {
+        name: "benchmarks",
+        pupil_keyed: false,
+        doc: "reference figures (newer national figures, or the local authority's), one row per figure",
+        columns: &[
+            col!(
+                "measure",
+                Text,
+                ["measure", "indicator"],
+                "the measure, named as in national(measure, group)"
+            ),
+            YEAR,
+            col!(
+                "group",
+                Text,
+                ["group", "senstatus", "breakdown"],
+                "the group, named as in national(measure, group)"
+            ),
+            col!(
+                "value",
+                Number,
+                ["value", "figure"],
+                "the figure, in the units of the built-in national figures (17.84 for 17.84%)"
+            ),
+            col!(
+                "source",
+                Text,
+                ["source", "publication"],
+                "where the figure comes from"
+            ),
+        ],
+    },
 ];
 
 /// Normalises a header for alias matching: lower case, letters and digits only.

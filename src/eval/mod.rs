@@ -420,14 +420,18 @@ impl<'a> Evaluator<'a> {
                 measure,
                 group: g,
                 unit,
-            } => match national::latest(measure, g, self.year) {
-                Some(f) => Fig {
-                    source: Some(format!(
-                        "national figure for {}, DfE: {}",
-                        format_year(f.year),
-                        f.source
-                    )),
-                    ..Fig::constant(f.value, *unit)
+            } => match self.benchmark(measure, g).or_else(|| {
+                national::latest(measure, g, self.year).map(|f| {
+                    (
+                        f.value,
+                        f.year,
+                        format!("national figure for {}, DfE: {}", format_year(f.year), f.source),
+                    )
+                })
+            }) {
+                Some((value, _, source)) => Fig {
+                    source: Some(source),
+                    ..Fig::constant(value, *unit)
                 },
                 None => Fig {
                     value: None,
@@ -448,6 +452,46 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+
+    /// A figure from the workspace's benchmarks table, when it has one for the measure and group
+    /// no older than the built-in national figure: a school or local authority adds newer
+    /// figures, or corrects one, without waiting for a new sencheck.
+    fn benchmark(&self, measure: &str, group: &str) -> Option<(f64, i32, String)> {
+        let t = self.ds.table(TableId::by_name("benchmarks")?)?;
+        let col = |n: &str| t.column(n);
+        let (m, g, y, v, s) = (
+            col("measure")?,
+            col("group")?,
+            col("year")?,
+            col("value")?,
+            col("source"),
+        );
+        let years = match y {
+            ColumnData::Year(v) => v,
+            _ => return None,
+        };
+        let best = (0..t.rows)
+            .filter(|&r| m.text(r) == Some(measure) && g.text(r) == Some(group))
+            .filter_map(|r| Some((r, years[r]?, v.num(r)?)))
+            .filter(|(_, yr, _)| *yr <= self.year)
+            .max_by_key(|(_, yr, _)| *yr)?;
+        let (row, year, value) = best;
+        let built_in = national::latest(measure, group, self.year);
+        if built_in.is_some_and(|f| f.year > year) {
+            return None;
+        }
+        let scaled = match built_in
+            .map(|f| f.unit)
+            .or_else(|| national::unit(measure, group))
+        {
+            Some(Unit::Percent) => value / 100.0,
+            _ => value,
+        };
+        let from = s
+            .and_then(|c| c.text(row))
+            .unwrap_or("the workspace's benchmarks file");
+        Some((scaled, year, format!("figure for {}, {from}", format_year(year))))
     }
 
     /// The years of the rule's window, oldest first, ending with the year judged.
