@@ -251,6 +251,16 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
                     .collect();
                 writeln!(out, "Data: {}", needs.join(", "))?;
                 writeln!(out, "Too small to judge below: {} pupils", r.min_group)?;
+                for t in sencheck::plan::significance_tests(r) {
+                    writeln!(out, "Significance: {t}")?;
+                }
+                if let Some(n) = r.window {
+                    writeln!(
+                        out,
+                        "Trend window: the last {n} years; needs {} years with data",
+                        r.min_years
+                    )?;
+                }
                 writeln!(out, "Defined in {} line {}:\n", m.file, m.line)?;
                 for line in m.source.lines() {
                     writeln!(out, "    {line}")?;

@@ -239,6 +239,7 @@ fn rules_explain_and_unknown_rule() {
         out.contains("Question H2: Are there significant differences between SEN and non-SEN attendance?")
     );
     assert!(out.contains("Defined in standard/H.sen line"));
+    assert!(out.contains("Significance: attendance(sen) significantly below attendance(non_sen) — two groups' values, one per pupil (a rate is each pupil's own rate): Welch's t-test; two-sided at 95% confidence"), "{out}");
     let o = sencheck(&[
         "explain",
         "H22",

@@ -2367,6 +2367,54 @@ fn text_filter_of(lp: PExpr, values: Vec<String>, negated: bool) -> Option<Filte
     }
 }
 
+/// In plain English, how each `significantly` comparison of a rule is tested, for `explain`.
+pub fn significance_tests(rule: &RulePlan) -> Vec<String> {
+    fn walk(t: &Test, out: &mut Vec<(String, &'static str)>) {
+        match t {
+            Test::Sig { a, b, label, .. } => {
+                let how = match (test_kind(a), test_kind(b)) {
+                    (Some(TestSide::Proportion), Some(TestSide::Proportion)) => {
+                        "two shares of pupils: a two-proportion z-test, or Fisher's exact test when an expected count is under 5"
+                    }
+                    (Some(TestSide::Proportion), _) => {
+                        "a share against a fixed value: a one-proportion z-test, or an exact binomial test when small"
+                    }
+                    (Some(TestSide::Mean), Some(TestSide::Mean)) => {
+                        "two groups' values, one per pupil (a rate is each pupil's own rate): Welch's t-test"
+                    }
+                    (Some(TestSide::Mean), _) => {
+                        "one group's values, one per pupil, against a fixed value: a one-sample t-test"
+                    }
+                    _ => {
+                        "the group against the rest of the school: a two-proportion z-test, or Fisher's exact test when small"
+                    }
+                };
+                out.push((label.clone(), how));
+            }
+            Test::And(p) | Test::Or(p) => p.iter().for_each(|t| walk(t, out)),
+            Test::Not(t) => walk(t, out),
+            Test::Cmp(..) | Test::Trend(..) => {}
+        }
+    }
+    let mut found = Vec::new();
+    if let Body::Clauses { clauses, .. } = &rule.body {
+        for c in clauses {
+            if let Some(t) = &c.when {
+                walk(t, &mut found);
+            }
+        }
+    }
+    let level = crate::finding::format_value(rule.confidence, Unit::Percent).replace(".0%", "%");
+    let mut out: Vec<String> = Vec::new();
+    for (label, how) in found {
+        let line = format!("{label} — {how}; two-sided at {level} confidence");
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
+}
+
 /// What a significance test can be run on.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum TestSide {

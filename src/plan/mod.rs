@@ -5,7 +5,7 @@
 
 mod compile;
 
-pub use compile::{CompileInput, ParamOverride, compile};
+pub use compile::{CompileInput, ParamOverride, compile, significance_tests};
 
 use std::collections::BTreeSet;
 
