@@ -91,15 +91,15 @@ struct Cx<'a, 'e> {
 }
 
 impl<'a, 'e> Cx<'a, 'e> {
-    fn err(
-        &mut self,
-        code: &'static str,
-        msg: impl Into<String>,
-        span: Span,
-        label: impl Into<String>,
-    ) -> Diag {
+    fn err(&self, code: &'static str, msg: impl Into<String>, span: Span, label: impl Into<String>) -> Diag {
         Diag::error(code, msg).in_file(self.file).label(span, label)
     }
+    /// Reports `d` and gives up on the construct being compiled.
+    fn fail<T>(&mut self, d: Diag) -> Option<T> {
+        self.report(d);
+        None
+    }
+
     fn report(&mut self, d: Diag) {
         if self.quiet == 0 {
             self.diags.push(d);
@@ -116,16 +116,15 @@ impl<'a, 'e> Cx<'a, 'e> {
     fn nested<T>(&mut self, span: Span, step: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         const MAX_DEPTH: u32 = 200;
         if self.depth >= MAX_DEPTH {
-            let d = self
-                .err(
+            return self.fail(
+                self.err(
                     "too-complex",
                     format!("this expression is nested more than {MAX_DEPTH} levels deep"),
                     span,
                     "here",
                 )
-                .help("split it into measures or cohorts");
-            self.report(d);
-            return None;
+                .help("split it into measures or cohorts"),
+            );
         }
         self.depth += 1;
         let out = step(self);
@@ -1007,16 +1006,15 @@ impl<'a, 'e> Cx<'a, 'e> {
         let base = match &arg.value.kind {
             ExprKind::Name(n) => self.cohort_name(n, scope)?,
             _ => {
-                let d = self
-                    .err(
+                return self.fail(
+                    self.err(
                         "expected-cohort",
                         "expected a cohort here",
                         arg.value.span,
                         "not a cohort",
                     )
-                    .help("a measure is applied to a cohort, e.g. attendance(sen)");
-                self.report(d);
-                return None;
+                    .help("a measure is applied to a cohort, e.g. attendance(sen)"),
+                );
             }
         };
         match &arg.filter {
@@ -1069,28 +1067,26 @@ impl<'a, 'e> Cx<'a, 'e> {
                     || self.env.cohorts.contains_key(&i.name)
                     || scope.bound.iter().any(|(n, _, _)| *n == i.name);
                 if is_cohort {
-                    let d = self
-                        .err(
+                    return self.fail(
+                        self.err(
                             "expected-figure",
                             format!("`{}` is a group of pupils, not a figure", i.name),
                             i.span,
                             "a cohort",
                         )
-                        .help(format!("measure it, e.g. count({0}) or attendance({0})", i.name));
-                    self.report(d);
-                    return None;
+                        .help(format!("measure it, e.g. count({0}) or attendance({0})", i.name)),
+                    );
                 }
                 if self.env.measures.contains_key(&i.name) {
-                    let d = self
-                        .err(
+                    return self.fail(
+                        self.err(
                             "expected-figure",
                             format!("measure `{}` needs a cohort", i.name),
                             i.span,
                             "apply it to a cohort",
                         )
-                        .help(format!("write {}(sen)", i.name));
-                    self.report(d);
-                    return None;
+                        .help(format!("write {}(sen)", i.name)),
+                    );
                 }
                 if TABLES[0].column(&i.name).is_some() {
                     let d = self
@@ -1199,28 +1195,26 @@ impl<'a, 'e> Cx<'a, 'e> {
             return None;
         };
         if scope.stack.contains(&name.name) {
-            let d = self
-                .err(
+            return self.fail(
+                self.err(
                     "measure-cycle",
                     format!("measure `{}` uses itself", name.name),
                     name.span,
                     "this call leads back to the measure being defined",
                 )
-                .help("measures cannot be recursive");
-            self.report(d);
-            return None;
+                .help("measures cannot be recursive"),
+            );
         }
         if args.len() != 1 {
-            let d = self
-                .err(
+            return self.fail(
+                self.err(
                     "wrong-arguments",
                     format!("measure `{}` takes one cohort, given {}", name.name, args.len()),
                     span,
                     "expected one cohort",
                 )
-                .help(format!("write {}(sen)", name.name));
-            self.report(d);
-            return None;
+                .help(format!("write {}(sen)", name.name)),
+            );
         }
         let before = self.needs.clone();
         self.needs.clear();
@@ -1251,8 +1245,8 @@ impl<'a, 'e> Cx<'a, 'e> {
             // The body compiles on its own but not here (a window it needs, a cycle through
             // another measure): say so where it is used, never drop the condition silently.
             let why = inner_error.unwrap_or_else(|| "it cannot be expanded".to_string());
-            let d = self
-                .err(
+            return self.fail(
+                self.err(
                     "measure-unusable",
                     format!("measure `{}` cannot be used here: {why}", name.name),
                     span,
@@ -1261,9 +1255,8 @@ impl<'a, 'e> Cx<'a, 'e> {
                 .help(format!(
                     "see the definition of `{}` in {}",
                     name.name, def.file.name
-                ));
-            self.report(d);
-            return None;
+                )),
+            );
         };
         Some(MExpr::Figure {
             label: self.text(span),
@@ -1289,7 +1282,7 @@ impl<'a, 'e> Cx<'a, 'e> {
         };
         let want = if name.name == "rate" { 2 } else { 1 };
         if args.len() != want {
-            let d = self.err(
+            return self.fail(self.err(
                 "wrong-arguments",
                 format!(
                     "`{}` takes {want} argument{}, given {}",
@@ -1299,9 +1292,7 @@ impl<'a, 'e> Cx<'a, 'e> {
                 ),
                 span,
                 format!("expected {usage}"),
-            );
-            self.report(d);
-            return None;
+            ));
         }
         match name.name.as_str() {
             "count" => {
@@ -1314,26 +1305,23 @@ impl<'a, 'e> Cx<'a, 'e> {
             }
             "share" => {
                 let Some(f) = &args[0].filter else {
-                    let d = self
-                        .err(
+                    return self.fail(
+                        self.err(
                             "wrong-arguments",
                             "`share` needs a condition",
                             args[0].span,
                             "which pupils count?",
                         )
-                        .help("write share(sen where attendance.absence_rate >= 10%)");
-                    self.report(d);
-                    return None;
+                        .help("write share(sen where attendance.absence_rate >= 10%)"),
+                    );
                 };
                 let ExprKind::Name(n) = &args[0].value.kind else {
-                    let d = self.err(
+                    return self.fail(self.err(
                         "expected-cohort",
                         "expected a cohort here",
                         args[0].value.span,
                         "not a cohort",
-                    );
-                    self.report(d);
-                    return None;
+                    ));
                 };
                 let cohort = self.cohort_name(n, scope)?;
                 let f = self.filter(f)?;
@@ -1348,14 +1336,12 @@ impl<'a, 'e> Cx<'a, 'e> {
                 let mut values = Vec::new();
                 for a in args {
                     let Some(path) = a.value.as_path().filter(|p| p.len() >= 2) else {
-                        let d = self.err(
+                        return self.fail(self.err(
                             "wrong-arguments",
                             format!("`{agg}` takes a cohort's field"),
                             a.value.span,
                             format!("expected {usage}"),
-                        );
-                        self.report(d);
-                        return None;
+                        ));
                     };
                     let c = self.cohort_name(path[0], scope)?;
                     let c = match &a.filter {
@@ -1370,16 +1356,15 @@ impl<'a, 'e> Cx<'a, 'e> {
                         PTy::Num(u) => u,
                         PTy::Bool => Unit::Number,
                         _ => {
-                            let d = self
-                                .err(
+                            return self.fail(
+                                self.err(
                                     "type-mismatch",
                                     format!("`{agg}` needs numbers, and this field is not one"),
                                     a.value.span,
                                     "not a number",
                                 )
-                                .help("to count pupils by a code, use share(cohort where field = CODE)");
-                            self.report(d);
-                            return None;
+                                .help("to count pupils by a code, use share(cohort where field = CODE)"),
+                            );
                         }
                     };
                     values.push((pe, unit));
@@ -1419,8 +1404,8 @@ impl<'a, 'e> Cx<'a, 'e> {
                 let (l, r) = (self.mexpr(l, scope), self.mexpr(r, scope));
                 let (l, r) = (l?, r?);
                 if !comparable(l.unit(), r.unit()) {
-                    let d = self
-                        .err(
+                    return self.fail(
+                        self.err(
                             "unit-mismatch",
                             format!(
                                 "cannot compare {} with {}",
@@ -1430,9 +1415,8 @@ impl<'a, 'e> Cx<'a, 'e> {
                             c.span,
                             format!("{} {} {}", l.unit().describe(), op.symbol(), r.unit().describe()),
                         )
-                        .help(unit_hint(l.unit(), r.unit()));
-                    self.report(d);
-                    return None;
+                        .help(unit_hint(l.unit(), r.unit())),
+                    );
                 }
                 if matches!(op, CmpOp::SigBelow | CmpOp::SigAbove) {
                     let label = self.text(c.span);
@@ -1451,16 +1435,15 @@ impl<'a, 'e> Cx<'a, 'e> {
             CondKind::Not(inner) => Some(Test::Not(Box::new(self.test(inner, scope)?))),
             CondKind::Trend(e, op) => {
                 if !scope.window {
-                    let d = self
-                        .err(
+                    return self.fail(
+                        self.err(
                             "trend-without-window",
                             "a trend needs a window of years",
                             c.span,
                             "this rule has no `over last N years`",
                         )
-                        .help("add `over last 3 years` to the rule");
-                    self.report(d);
-                    return None;
+                        .help("add `over last 3 years` to the rule"),
+                    );
                 }
                 let m = self.mexpr(e, scope)?;
                 let kind = match op {
@@ -1474,8 +1457,8 @@ impl<'a, 'e> Cx<'a, 'e> {
                             m.unit()
                         };
                         if !comparable(want, by_m.unit()) {
-                            let d = self
-                                .err(
+                            return self.fail(
+                                self.err(
                                     "unit-mismatch",
                                     format!(
                                         "a change in {} is measured in {}",
@@ -1485,9 +1468,8 @@ impl<'a, 'e> Cx<'a, 'e> {
                                     by.span,
                                     format!("this is {}", by_m.unit().describe()),
                                 )
-                                .help(unit_hint(want, by_m.unit()));
-                            self.report(d);
-                            return None;
+                                .help(unit_hint(want, by_m.unit())),
+                            );
                         }
                         TrendKind::ChangedBy(by_m)
                     }
@@ -1521,16 +1503,15 @@ impl<'a, 'e> Cx<'a, 'e> {
             let span = refs
                 .first()
                 .map_or(fe.span, |f| f.span.join(refs[refs.len() - 1].span));
-            let d = self
-                .err(
+            return self.fail(
+                self.err(
                     "unsupported",
                     "`for each` groups by a field of pupils",
                     span,
                     "expected a pupils field such as need",
                 )
-                .help("group by need, sen, gender, year_group, ...");
-            self.report(d);
-            return None;
+                .help("group by need, sen, gender, year_group, ..."),
+            );
         }
         let (pe, ty) = self.field_path(&refs, fe.span)?;
         let PExpr::Col { col, .. } = pe else {
@@ -1540,14 +1521,12 @@ impl<'a, 'e> Cx<'a, 'e> {
             PTy::Code(set) => Some(set),
             PTy::Text | PTy::Bool | PTy::Num(_) => None,
             PTy::Other => {
-                let d = self.err(
+                return self.fail(self.err(
                     "type-mismatch",
                     "cannot group by this field",
                     fe.span,
                     "not groupable",
-                );
-                self.report(d);
-                return None;
+                ));
             }
         };
         Some(GroupPlan {
@@ -1704,24 +1683,20 @@ impl<'a, 'e> Cx<'a, 'e> {
                 let usage =
                     "representation(group in cohort), e.g. representation(sen in persistent_absentees)";
                 let [arg] = args else {
-                    let d = self.err(
+                    return self.fail(self.err(
                         "wrong-arguments",
                         "`representation` takes one group and one cohort",
                         span,
                         format!("expected {usage}"),
-                    );
-                    self.report(d);
-                    return None;
+                    ));
                 };
                 let (ExprKind::Name(g), Some(c), None) = (&arg.value.kind, &arg.among, &arg.filter) else {
-                    let d = self.err(
+                    return self.fail(self.err(
                         "wrong-arguments",
                         "`representation` takes a group `in` a cohort",
                         arg.span,
                         format!("expected {usage}"),
-                    );
-                    self.report(d);
-                    return None;
+                    ));
                 };
                 let group = self.cohort_name(g, scope);
                 let outcome = self.cohort_name(c, scope);
@@ -1745,14 +1720,12 @@ impl<'a, 'e> Cx<'a, 'e> {
                     return None;
                 };
                 if args.len() != 2 {
-                    let d = self.err(
+                    return self.fail(self.err(
                         "wrong-arguments",
                         "`national` takes a measure and a group",
                         span,
                         "expected national(measure, group)",
-                    );
-                    self.report(d);
-                    return None;
+                    ));
                 }
                 let measures = crate::data::national::measures();
                 if !measures.contains(&measure.as_str()) {
@@ -1790,26 +1763,23 @@ impl<'a, 'e> Cx<'a, 'e> {
             }
             _ => {
                 if !scope.window {
-                    let d = self
-                        .err(
+                    return self.fail(
+                        self.err(
                             "trend-without-window",
                             "`window_mean` needs a window of years",
                             span,
                             "this rule has no `over last N years`",
                         )
-                        .help("add `over last 3 years` to the rule");
-                    self.report(d);
-                    return None;
+                        .help("add `over last 3 years` to the rule"),
+                    );
                 }
                 let [arg] = args else {
-                    let d = self.err(
+                    return self.fail(self.err(
                         "wrong-arguments",
                         "`window_mean` takes one figure",
                         span,
                         "expected window_mean(attendance(sen))",
-                    );
-                    self.report(d);
-                    return None;
+                    ));
                 };
                 let m = self.mexpr(&arg.value, scope)?;
                 Some(MExpr::WindowMean(Box::new(m)))
@@ -1841,11 +1811,9 @@ impl<'a, 'e> Cx<'a, 'e> {
             _ => false,
         };
         if !ok {
-            let d = self
+            return self.fail(self
                 .err("bad-significance", "significance compares two groups' shares, rates or means, or one with a fixed value", span, "cannot be tested")
-                .help("both sides must be the same kind of measure — share(...), rate(...) or mean(...) of a cohort — or one side a fixed value, a parameter or national(...)");
-            self.report(d);
-            return None;
+                .help("both sides must be the same kind of measure — share(...), rate(...) or mean(...) of a cohort — or one side a fixed value, a parameter or national(...)"));
         }
         Some(Test::Sig { above, a, b, label })
     }
@@ -1859,16 +1827,15 @@ impl<'a, 'e> Cx<'a, 'e> {
             && first.name == LAST_YEAR
         {
             if rest.is_empty() || rest[0].name == LAST_YEAR {
-                let d = self
-                    .err(
+                return self.fail(
+                    self.err(
                         "unknown-field",
                         "`last_year` is followed by a field",
                         span,
                         "which field?",
                     )
-                    .help("e.g. last_year.sen");
-                self.report(d);
-                return None;
+                    .help("e.g. last_year.sen"),
+                );
             }
             self.needs.insert(Need::PreviousYear);
             let (p, t) = self.field_path(rest, span)?;
@@ -2103,14 +2070,12 @@ impl<'a, 'e> Cx<'a, 'e> {
             ExprKind::Lit(Literal::Text(t)) => t.clone(),
             ExprKind::Lit(Literal::Number(n)) => format!("{n}"),
             _ => {
-                let d = self.err(
+                return self.fail(self.err(
                     "type-mismatch",
                     "expected a code or a quoted text",
                     e.span,
                     "not a code",
-                );
-                self.report(d);
-                return None;
+                ));
             }
         };
         match ty {
@@ -2167,42 +2132,37 @@ impl<'a, 'e> Cx<'a, 'e> {
                 }
                 let (p, t) = self.pexpr(e)?;
                 if t != PTy::Bool {
-                    let d = self
-                        .err(
+                    return self.fail(
+                        self.err(
                             "type-mismatch",
                             "this is not a yes/no field",
                             e.span,
                             "expected yes or no",
                         )
-                        .help("compare it: e.g. ks2_average < 95, or sen = K");
-                    self.report(d);
-                    return None;
+                        .help("compare it: e.g. ks2_average < 95, or sen = K"),
+                    );
                 }
                 Some(Filter::Bool(p))
             }
             CondKind::Cmp(op, l, r) => {
                 if matches!(op, CmpOp::SigBelow | CmpOp::SigAbove) {
-                    let d = self.err(
+                    return self.fail(self.err(
                         "type-mismatch",
                         "significance compares groups, not single pupils",
                         c.span,
                         "not allowed in `where`",
-                    );
-                    self.report(d);
-                    return None;
+                    ));
                 }
                 let (lp, lt) = self.pexpr(l)?;
                 match lt {
                     PTy::Code(_) | PTy::Text => {
                         if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                            let d = self.err(
+                            return self.fail(self.err(
                                 "type-mismatch",
                                 "codes and text are compared with `=`, `!=` or `in`",
                                 c.span,
                                 "not an ordering",
-                            );
-                            self.report(d);
-                            return None;
+                            ));
                         }
                         let values = self.code_value(r, lt)?;
                         self.text_filter(lp, values, *op == CmpOp::Ne, c.span)
@@ -2222,26 +2182,23 @@ impl<'a, 'e> Cx<'a, 'e> {
                     PTy::Num(a) => {
                         let (rp, rt) = self.pexpr(r)?;
                         let PTy::Num(b) = rt else {
-                            let d = self.err(
+                            return self.fail(self.err(
                                 "type-mismatch",
                                 "a number is compared with a number",
                                 r.span,
                                 "not a number",
-                            );
-                            self.report(d);
-                            return None;
+                            ));
                         };
                         if !comparable(a, b) {
-                            let d = self
-                                .err(
+                            return self.fail(
+                                self.err(
                                     "unit-mismatch",
                                     format!("cannot compare {} with {}", a.describe(), b.describe()),
                                     c.span,
                                     format!("{} {} {}", a.describe(), op.symbol(), b.describe()),
                                 )
-                                .help(unit_hint(a, b));
-                            self.report(d);
-                            return None;
+                                .help(unit_hint(a, b)),
+                            );
                         }
                         Some(Filter::Cmp(*op, lp, rp))
                     }
@@ -2274,16 +2231,15 @@ impl<'a, 'e> Cx<'a, 'e> {
                             let (rp, rt) = self.pexpr(it)?;
                             let ok = matches!(rt, PTy::Num(b) if comparable(a, b));
                             if !ok {
-                                let d = self
-                                    .err(
+                                return self.fail(
+                                    self.err(
                                         "unit-mismatch",
                                         format!("this list is compared with {}", a.describe()),
                                         it.span,
                                         "not the same kind of value",
                                     )
-                                    .help("every value in the list must be a number in the field's unit");
-                                self.report(d);
-                                return None;
+                                    .help("every value in the list must be a number in the field's unit"),
+                                );
                             }
                             alts.push(Filter::Cmp(CmpOp::Eq, lp.clone(), rp));
                         }
@@ -2310,27 +2266,24 @@ impl<'a, 'e> Cx<'a, 'e> {
                     if let (PTy::Num(a), PTy::Num(b)) = (vt, t)
                         && !comparable(a, b)
                     {
-                        let d = self
-                            .err(
+                        return self.fail(
+                            self.err(
                                 "unit-mismatch",
                                 format!("a range of {} needs bounds in the same unit", a.describe()),
                                 bound.span,
                                 format!("this is {}", b.describe()),
                             )
-                            .help(unit_hint(a, b));
-                        self.report(d);
-                        return None;
+                            .help(unit_hint(a, b)),
+                        );
                     }
                 }
                 if !matches!(vt, PTy::Num(_)) {
-                    let d = self.err(
+                    return self.fail(self.err(
                         "type-mismatch",
                         "a range needs a number field",
                         value.span,
                         "not a number",
-                    );
-                    self.report(d);
-                    return None;
+                    ));
                 }
                 Some(Filter::And(vec![
                     Filter::Cmp(CmpOp::Ge, v.clone(), lo),
