@@ -115,6 +115,10 @@ pub fn compile(ws: &Workspace) -> Result<Plan, Diags> {
             Some(value_lit) => overrides.push(ParamOverride {
                 name: name.get_ref().clone(),
                 value: value_lit,
+                raw: match value.get_ref() {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
                 span: span_of(value),
             }),
             None => diags.push(ws.diag_at(

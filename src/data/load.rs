@@ -506,7 +506,12 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
     // Row filters: header → accepted values.
     let mut keep: Vec<(usize, Vec<String>)> = Vec::new();
     for (header, accepted) in &cfg.keep {
-        match headers.iter().position(|h| h == header.get_ref().trim()) {
+        // As for `columns`: the exact header, else one that differs only in case and punctuation.
+        let want = header.get_ref().trim();
+        match headers.iter().position(|h| h == want).or_else(|| {
+            let n = normalise_header(want);
+            normalised.iter().position(|h| *h == n)
+        }) {
             Some(hi) => keep.push((hi, accepted.iter().map(|a| a.trim().to_lowercase()).collect())),
             None => diags.push(
                 ws.diag_at(
@@ -722,7 +727,15 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
     }
     if id.schema().name == "attendance" {
         derive_attendance(schema, &mut columns, &mut origins, lines.len());
-        check_sessions(schema, &columns, &origins, &lines, &source, &mut diags);
+        check_sessions(
+            schema,
+            &columns,
+            &origins,
+            &lines,
+            &source,
+            &mut diags,
+            &mut warnings,
+        );
     }
     if diags.has_errors() {
         return Err(diags);
@@ -794,6 +807,7 @@ fn check_sessions(
     lines: &[usize],
     source: &SourceFile,
     diags: &mut Diags,
+    warnings: &mut Vec<Diag>,
 ) {
     let num = |n: &str| match schema.column(n).and_then(|i| columns.get(i)) {
         Some(Some(ColumnData::Num(v))) => Some(v),
@@ -812,6 +826,8 @@ fn check_sessions(
     let all_three = from_file("possible") && from_file("present") && from_file("absent");
     let mut shown = 0;
     let mut bad = 0;
+    let mut mismatched: Option<(usize, f64, f64, f64)> = None;
+    let mut mismatches = 0usize;
     for row in 0..lines.len() {
         let p = possible.and_then(|v| v[row]);
         let (pr, ab) = (present.and_then(|v| v[row]), absent.and_then(|v| v[row]));
@@ -824,9 +840,15 @@ fn check_sessions(
             _ if negative_part.is_some() => {
                 Some(format!("{} sessions of absence", negative_part.unwrap_or(0.0)))
             }
-            (Some(p), Some(x), Some(y)) if all_three && (x + y - p).abs() > 1e-6 => Some(format!(
-                "{x} attended and {y} missed do not add up to {p} possible sessions"
-            )),
+            (Some(p), Some(x), Some(y)) if all_three && (x + y - p).abs() > 1e-6 => {
+                // Some registers count other marks (approved activities, late) apart: a
+                // warning, since attendance uses attended/possible and absence missed/possible.
+                if mismatched.is_none() {
+                    mismatched = Some((lines[row], x, y, p));
+                }
+                mismatches += 1;
+                None
+            }
             (Some(p), Some(x), _) if x > p + 1e-9 => {
                 Some(format!("{x} sessions attended out of {p} possible"))
             }
@@ -848,6 +870,21 @@ fn check_sessions(
                 );
             }
         }
+    }
+    if let Some((line, x, y, p)) = mismatched {
+        warnings.push(
+            Diag::warning(
+                "sessions-disagree",
+                format!(
+                    "{}: on {mismatches} row{} sessions attended and missed do not add up to possible sessions (first on line {line}: {x} + {y} against {p})",
+                    source.name,
+                    if mismatches == 1 { "" } else { "s" }
+                ),
+            )
+            .in_file(source)
+            .label(line_span(&source.text, line), "first such row")
+            .help("attendance is read as attended/possible and absence as missed/possible; if the export counts other marks apart, that is expected"),
+        );
     }
     if bad > shown {
         diags.push(Diag::error(

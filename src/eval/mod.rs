@@ -603,7 +603,7 @@ impl<'a> Evaluator<'a> {
             Test::Trend(e, kind) => {
                 let series = self.series(e, group);
                 let vals: Vec<f64> = series.iter().filter_map(|(_, f)| f.value).collect();
-                if (vals.len() as f64) < rule.min_years || vals.len() < 2 {
+                if (vals.len() as f64) < min_years(rule) || vals.len() < 2 {
                     return None;
                 }
                 let pairs = || vals.windows(2);
@@ -920,11 +920,11 @@ impl<'a> Evaluator<'a> {
         for e in trends {
             let series = self.series(e, members);
             let with_data = series.iter().filter(|(_, f)| f.value.is_some()).count();
-            if (with_data as f64) < rule.min_years {
+            if (with_data as f64) < min_years(rule) {
                 let shown = render_series(&series);
                 let text = format!(
                     "{subject}not enough years to judge a trend — {shown} (needs {} years with data).",
-                    rule.min_years
+                    min_years(rule)
                 );
                 return Some(finding(Outcome::NoData, text, figures, tests));
             }
@@ -1012,6 +1012,10 @@ impl<'a> Evaluator<'a> {
                     let f = self.mvalue(e, group);
                     match f.value {
                         Some(v) if f.unit == Unit::Count => s.push_str(&self.count_text(v)),
+                        // A threshold (a parameter, a literal) is a size, not a change: no sign.
+                        Some(v) if matches!(e, MExpr::Const(_, Unit::Points)) => {
+                            s.push_str(format_value(v, Unit::Points).trim_start_matches('+'))
+                        }
                         _ if self.hides(f.sample.count()) => s.push_str("[suppressed]"),
                         _ => s.push_str(&format_opt(f.value, f.unit)),
                     }
@@ -1026,7 +1030,13 @@ impl<'a> Evaluator<'a> {
                     s.push_str(&self.count_text(n as f64));
                 }
                 Part::FigureSeries(e) => {
-                    let series = self.series(e, group);
+                    let mut series = self.series(e, group);
+                    // Anonymised, a year whose figure counts too few pupils is not shown.
+                    for (_, f) in &mut series {
+                        if self.hides(f.sample.count()) {
+                            f.value = None;
+                        }
+                    }
                     s.push_str(&render_series(&series));
                 }
                 Part::GroupName => s.push_str(label.unwrap_or("")),
@@ -1171,6 +1181,11 @@ fn n_col(n: &Need) -> &usize {
         Need::Column(_, c) => c,
         _ => &0,
     }
+}
+
+/// Years with data a trend needs: min_years, but never more than the rule's window has.
+fn min_years(rule: &RulePlan) -> f64 {
+    rule.min_years.min(f64::from(rule.window.unwrap_or(u32::MAX)))
 }
 
 /// Kleene's three-valued AND: any false makes it false (and stops), else any unknown makes it

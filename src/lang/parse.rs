@@ -125,11 +125,24 @@ fn syntax_error(file: &SourceFile, e: pest::error::Error<Rule>) -> Diag {
                 .find(|(_, c)| c.is_whitespace())
                 .map_or(rest.len(), |(i, _)| i)
                 .max(rest.chars().next().map_or(0, char::len_utf8));
-            Span::new(p, p + len)
+            if p >= file.text.len() {
+                // At the end of the file: point at its last character, so there is a pointer.
+                let end = file.text.trim_end().len();
+                let last = file.text[..end].chars().next_back().map_or(0, char::len_utf8);
+                Span::new(end - last, end)
+            } else {
+                Span::new(p, p + len)
+            }
         }
         pest::error::InputLocation::Span((a, b)) => Span::new(a, b),
     };
-    let found = file.text.get(span.start..span.end).unwrap_or("").trim();
+    let at_end = span.end >= file.text.trim_end().len()
+        && matches!(e.location, pest::error::InputLocation::Pos(p) if p >= file.text.len());
+    let found = if at_end {
+        ""
+    } else {
+        file.text.get(span.start..span.end).unwrap_or("").trim()
+    };
     let expected = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let mut seen: Vec<String> = Vec::new();
@@ -169,6 +182,12 @@ fn syntax_error(file: &SourceFile, e: pest::error::Error<Rule>) -> Diag {
         Some(k) => format!("did you mean `{k}`? See docs/language.md for the rule language"),
         None if found.starts_with('#') || found.starts_with("--") => {
             "comments start with // in rule files".to_string()
+        }
+        None if expected.contains("a closing `\"`") => {
+            "close the text with a \" on the same line: texts cannot run over several lines".to_string()
+        }
+        None if found.is_empty() && !at_line_end => {
+            "the file ends in the middle of a definition: is a closing } or ) missing?".to_string()
         }
         None if found.starts_with('}') || found.starts_with('{') => {
             "in an explanation, {figure} shows a figure; write {{ and }} for the braces themselves"

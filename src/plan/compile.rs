@@ -14,6 +14,8 @@ use crate::questions;
 pub struct ParamOverride {
     pub name: String,
     pub value: Literal,
+    /// The value as the school wrote it.
+    pub raw: String,
     pub span: Span,
 }
 
@@ -91,7 +93,11 @@ struct Cx<'a, 'e> {
 }
 
 impl<'a, 'e> Cx<'a, 'e> {
+    /// A diagnostic at `span`, trimmed of trailing spaces and line breaks so a label never
+    /// runs onto the next line.
     fn err(&self, code: &'static str, msg: impl Into<String>, span: Span, label: impl Into<String>) -> Diag {
+        let text = self.file.text.get(span.start..span.end).unwrap_or("");
+        let span = Span::new(span.start, span.start + text.trim_end().len());
         Diag::error(code, msg).in_file(self.file).label(span, label)
     }
     /// Reports `d` and gives up on the construct being compiled.
@@ -426,6 +432,8 @@ fn apply_overrides(env: &mut Env, input: &CompileInput, diags: &mut Diags) {
             (ParamValue::Num(_, Unit::Percent), Literal::Percent(n)) => ParamValue::Num(*n, Unit::Percent),
             (ParamValue::Num(_, Unit::Points), Literal::Points(n)) => ParamValue::Num(*n, Unit::Points),
             (ParamValue::Text(_), Literal::Text(t)) => ParamValue::Text(t.clone()),
+            // A text parameter keeps the school's text as written, even "10%".
+            (ParamValue::Text(_), _) => ParamValue::Text(o.raw.clone()),
             (default, given) => {
                 // Suggest the user's own number in the right unit: "3%" for points is "3pp".
                 let number = match given {
@@ -473,6 +481,9 @@ fn apply_overrides(env: &mut Env, input: &CompileInput, diags: &mut Diags) {
             }
             (ParamValue::Num(n, _), "min_group" | "min_years") if *n < 1.0 || n.fract() != 0.0 => {
                 Some("a whole number of at least 1")
+            }
+            (ParamValue::Num(n, _), "confidence") if !(0.5..1.0).contains(n) => {
+                Some("a percentage from 50% to 99.9%")
             }
             _ => None,
         };
@@ -675,7 +686,10 @@ fn compile_rule(
                     Some(s) => {
                         format!("did you mean {s}? Questions are numbered A1 … Q6 (see `sencheck explain`)")
                     }
-                    None => "questions are numbered A1 … Q6, as in QUESTIONS.md".into(),
+                    None => {
+                        "questions are numbered A1 … Q6 as in the guidance; `sencheck explain H2` shows one"
+                            .into()
+                    }
                 });
                 cx.report(d);
             }
@@ -1333,6 +1347,7 @@ impl<'a, 'e> Cx<'a, 'e> {
             }
             agg => {
                 let mut cohort: Option<CohortRef> = None;
+                let mut first_head: Option<String> = None;
                 let mut values = Vec::new();
                 for a in args {
                     let Some(path) = a.value.as_path().filter(|p| p.len() >= 2) else {
@@ -1348,6 +1363,17 @@ impl<'a, 'e> Cx<'a, 'e> {
                         Some(f) => CohortRef::Where(Box::new(c), Box::new(self.filter(f)?)),
                         None => c,
                     };
+                    // rate(a.x, b.y) would silently take both over a: one cohort only.
+                    if let Some(first) = &first_head {
+                        if *first != path[0].name || a.filter.is_some() {
+                            return self.fail(
+                                self.err("wrong-arguments", format!("both parts of `{agg}` must be of the same cohort"), a.value.span, format!("expected {first}.…"))
+                                    .help("a rate is over one cohort: rate(sen.attendance.present, sen.attendance.possible); put any `where` on the cohort before the rate"),
+                            );
+                        }
+                    } else {
+                        first_head = Some(path[0].name.clone());
+                    }
                     if cohort.is_none() {
                         cohort = Some(c);
                     }
@@ -1372,8 +1398,9 @@ impl<'a, 'e> Cx<'a, 'e> {
                 let cohort = cohort?;
                 let (v0, u0) = values.remove(0);
                 let (agg, unit) = match agg {
-                    "mean" => (Agg::Mean(v0), u0),
-                    "median" => (Agg::Median(v0), u0),
+                    // The mean of counts (exclusions per pupil) is no longer a whole count.
+                    "mean" => (Agg::Mean(v0), if u0 == Unit::Count { Unit::Number } else { u0 }),
+                    "median" => (Agg::Median(v0), if u0 == Unit::Count { Unit::Number } else { u0 }),
                     "min" => (Agg::Min(v0), u0),
                     "max" => (Agg::Max(v0), u0),
                     "sum" => (
@@ -1715,7 +1742,7 @@ impl<'a, 'e> Cx<'a, 'e> {
                 else {
                     let d = self
                         .err("wrong-arguments", "`national` takes a measure and a group", span, "expected national(measure, group)")
-                        .help("e.g. national(persistent_absence_rate, sen_support); docs/benchmarks.md lists them");
+                        .help("e.g. national(persistent_absence_rate, sen_support); docs/language.md lists them");
                     self.report(d);
                     return None;
                 };
@@ -2182,12 +2209,18 @@ impl<'a, 'e> Cx<'a, 'e> {
                     PTy::Num(a) => {
                         let (rp, rt) = self.pexpr(r)?;
                         let PTy::Num(b) = rt else {
-                            return self.fail(self.err(
-                                "type-mismatch",
-                                "a number is compared with a number",
-                                r.span,
-                                "not a number",
-                            ));
+                            return self.fail(
+                                self.err(
+                                    "type-mismatch",
+                                    format!(
+                                        "`{}` is a number, so it is compared with a number",
+                                        self.text(l.span)
+                                    ),
+                                    r.span,
+                                    "not a number",
+                                )
+                                .help("write the number without quotes, e.g. ks2_average < 95"),
+                            );
                         };
                         if !comparable(a, b) {
                             return self.fail(
