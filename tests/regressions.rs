@@ -248,3 +248,29 @@ fn an_export_with_only_an_attendance_percentage_is_read() {
     // SEN pupils P1 (88.5%) and P3 (90.5%) weigh the same: 89.5%; one of them misses 10% or more.
     assert_eq!(x1["text"], "89.5% 50.0%");
 }
+
+#[test]
+fn is_missing_finds_sen_pupils_with_no_primary_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "rule X1 \"SEN pupils with no primary need\" {\n  question H3\n  \
+                 list pupils where sen in (K, E) and need is missing\n  note \"{upn}\"\n}\n\
+                 rule X2 \"t\" {\n  question H3\n  min_group 1\n  note \"{count(pupils where need is not missing)}\"\n}\n";
+    workspace(dir.path(), rules, "", ATTENDANCE);
+    std::fs::write(
+        dir.path().join("pupils.csv"),
+        "UPN,Academic Year,SEN Status,Primary Need\nP1,2024/25,K,\nP2,2024/25,N,\nP3,2024/25,E,ASD\nP4,2024/25,N,\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fs = v["findings"].as_array().unwrap();
+    let x1: Vec<_> = fs
+        .iter()
+        .filter(|f| f["rule"] == "X1")
+        .map(|f| f["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(x1, ["P1"]);
+    let x2 = fs.iter().find(|f| f["rule"] == "X2").unwrap();
+    assert_eq!(x2["text"], "1");
+}

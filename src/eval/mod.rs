@@ -347,6 +347,14 @@ impl<'a> Evaluator<'a> {
             Filter::And(parts) => all3(parts.iter().map(|p| self.filter(p, row))),
             Filter::Or(parts) => any3(parts.iter().map(|p| self.filter(p, row))),
             Filter::Not(p) => self.filter(p, row).map(|b| !b),
+            // Never unknown: whether a value is there is always known.
+            Filter::Missing { value, text, negated } => {
+                let blank = match text {
+                    Some((t, c)) => self.pupil_text(*t, *c, row).is_none(),
+                    None => self.pvalue(value, row).is_none(),
+                };
+                Some(blank != *negated)
+            }
             // A pupil not on roll last year was in none of last year's groups.
             Filter::Prev(p) => match self.ds.prev_row.get(row).copied().flatten() {
                 Some(prev) => self.filter(p, prev as usize),

@@ -188,6 +188,11 @@ pub enum CondKind {
         high: Expr,
     },
     Trend(Expr, TrendOp),
+    /// `field is missing` (or `is not missing`).
+    Missing {
+        value: Expr,
+        negated: bool,
+    },
     And(Vec<Cond>),
     Or(Vec<Cond>),
     Not(Box<Cond>),

@@ -76,6 +76,8 @@ fn describe(rule: &Rule) -> String {
         Rule::kw_and => "`and`".into(),
         Rule::kw_or => "`or`".into(),
         Rule::kw_in => "`in`".into(),
+        Rule::kw_is => "`is`".into(),
+        Rule::kw_missing => "`missing`".into(),
         Rule::tag => "a tag".into(),
         Rule::close_paren => "`)`".into(),
         Rule::comma => "`,`".into(),
@@ -233,6 +235,8 @@ const KEYWORDS: &[&str] = &[
     "significantly",
     "below",
     "above",
+    "is",
+    "missing",
 ];
 
 fn is_keyword(r: Rule) -> bool {
@@ -526,6 +530,7 @@ fn lower_condition(p: P) -> Cond {
         Rule::membership => lower_membership(p),
         Rule::within => lower_within(p),
         Rule::trend => lower_trend(p),
+        Rule::blank_test => lower_blank_test(p),
         _ => lower_bare(p),
     }
 }
@@ -657,6 +662,26 @@ fn lower_trend(p: P) -> Cond {
     };
     Cond {
         kind: CondKind::Trend(value, op),
+        span: sp,
+    }
+}
+
+fn lower_blank_test(p: P) -> Cond {
+    let sp = span(&p);
+    let mut value = None;
+    let mut negated = false;
+    for part in children(p) {
+        match part.as_rule() {
+            Rule::kw_not => negated = true,
+            Rule::kw_is | Rule::kw_missing => {}
+            _ => value = Some(lower_expr(part)),
+        }
+    }
+    Cond {
+        kind: CondKind::Missing {
+            value: value.unwrap_or_else(|| missing_expr(sp)),
+            negated,
+        },
         span: sp,
     }
 }

@@ -1503,7 +1503,7 @@ impl<'a, 'e> Cx<'a, 'e> {
                 };
                 Some(Test::Trend(m, kind))
             }
-            CondKind::In { .. } | CondKind::Within { .. } | CondKind::Bare(_) => {
+            CondKind::In { .. } | CondKind::Within { .. } | CondKind::Bare(_) | CondKind::Missing { .. } => {
                 let d = self
                     .err("expected-comparison", "a rule's condition compares figures", c.span, "expected a comparison of figures")
                     .help("e.g. attendance(sen) < expected_attendance; to pick pupils, define a cohort with `where`");
@@ -2322,6 +2322,40 @@ impl<'a, 'e> Cx<'a, 'e> {
                     Filter::Cmp(CmpOp::Ge, v.clone(), lo),
                     Filter::Cmp(CmpOp::Le, v, hi),
                 ]))
+            }
+            CondKind::Missing { value, negated } => {
+                let (p, ty) = self.pexpr(value)?;
+                // Text and codes are read as text, numbers and yes/no as numbers.
+                let text = match (&p, ty) {
+                    (PExpr::Col { table, col, .. }, PTy::Code(_) | PTy::Text | PTy::Other) => {
+                        Some((*table, *col))
+                    }
+                    (PExpr::Prev(_), PTy::Code(_) | PTy::Text | PTy::Other) => {
+                        return self.fail(self.err(
+                            "type-mismatch",
+                            "`is missing` cannot look at last year's text fields",
+                            value.span,
+                            "last year's text",
+                        ));
+                    }
+                    (PExpr::Col { .. } | PExpr::RowCount(_) | PExpr::Ratio(..) | PExpr::Prev(_), _) => None,
+                    _ => {
+                        return self.fail(
+                            self.err(
+                                "type-mismatch",
+                                "`is missing` tests a pupil's field",
+                                value.span,
+                                "not a field",
+                            )
+                            .help("e.g. need is missing, ks2_average is not missing"),
+                        );
+                    }
+                };
+                Some(Filter::Missing {
+                    value: p,
+                    text,
+                    negated: *negated,
+                })
             }
             CondKind::Trend(..) => {
                 let d = self.err(

@@ -128,6 +128,12 @@ pub enum Filter {
     Not(Box<Filter>),
     /// The test applied to the same pupil's row last academic year.
     Prev(Box<Filter>),
+    /// The pupil's value is blank (`negated`: is not).
+    Missing {
+        value: PExpr,
+        text: Option<(TableId, usize)>,
+        negated: bool,
+    },
 }
 
 /// Which pupils an aggregate runs over.
