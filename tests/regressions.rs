@@ -233,7 +233,7 @@ fn a_table_can_be_read_from_one_export_per_year() {
 #[test]
 fn an_export_with_only_an_attendance_percentage_is_read() {
     let dir = tempfile::tempdir().unwrap();
-    let attendance = "UPN,Academic Year,Attendance %\nP1,2024/25,88.5%\nP2,2024/25,97\nP3,2024/25,0.905\nP4,2024/25,95.0%\n";
+    let attendance = "UPN,Academic Year,Attendance %\nP1,2024/25,88.5%\nP2,2024/25,97\nP3,2024/25,90.5\nP4,2024/25,95.0%\n";
     let rules = "rule X1 \"t\" {\n  question H1\n  min_group 1\n  note \"{attendance(sen)} {persistent_absence(sen)}\"\n}\n";
     workspace(dir.path(), rules, "", attendance);
     let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
@@ -273,4 +273,99 @@ fn is_missing_finds_sen_pupils_with_no_primary_need() {
     assert_eq!(x1, ["P1"]);
     let x2 = fs.iter().find(|f| f["rule"] == "X2").unwrap();
     assert_eq!(x2["text"], "1");
+}
+
+#[test]
+fn a_small_bare_percentage_in_a_column_of_percentages_is_not_read_as_a_fraction() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0.8 among 90s is 0.8%, not 80%: a child missing almost all of their education.
+    let attendance =
+        "UPN,Academic Year,Attendance %\nP1,2024/25,0.8\nP2,2024/25,97\nP3,2024/25,90\nP4,2024/25,95\n";
+    let rules = "rule X1 \"t\" {\n  question H1\n  min_group 1\n  note \"{attendance(sen)}\"\n}\n";
+    workspace(dir.path(), rules, "", attendance);
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let x1 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "X1")
+        .unwrap();
+    assert_eq!(x1["text"], "45.4%");
+    // A column of fractions, as Excel stores percentage cells, is read as fractions.
+    let attendance =
+        "UPN,Academic Year,Attendance %\nP1,2024/25,0.8\nP2,2024/25,0.97\nP3,2024/25,0.9\nP4,2024/25,0.95\n";
+    workspace(dir.path(), rules, "", attendance);
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let x1 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "X1")
+        .unwrap();
+    assert_eq!(x1["text"], "85.0%");
+}
+
+#[test]
+fn one_export_per_year_takes_each_file_s_year_from_its_name_or_its_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    workspace(d, "", "", ATTENDANCE);
+    std::fs::write(
+        d.join("pupils.csv"),
+        "UPN,Academic Year,SEN Status\nP1,2023/24,K\nP2,2023/24,N\nP1,2024/25,K\nP2,2024/25,N\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("Attendance 2023-24.csv"),
+        "UPN,Possible,Present\nP1,300,240\nP2,300,290\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("Attendance 2024-25.csv"),
+        "UPN,Possible,Present\nP1,300,270\nP2,300,295\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("exclusions.csv"),
+        "UPN,Start Date,Type\nP1,05/10/2023,Suspension\nP1,20/01/2025,Suspension\nP1,03/03/2025,Suspension\n",
+    )
+    .unwrap();
+    let rules = "rule X1 \"t\" {\n  question H1\n  min_group 1\n  note \"{attendance(sen)} {sum(sen.exclusions.count)}\"\n}\n";
+    std::fs::write(d.join("rules/t.sen"), rules).unwrap();
+    std::fs::write(
+        d.join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"pupils.csv\"\n\
+         [tables.attendance]\nfile = [\"Attendance 2023-24.csv\", \"Attendance 2024-25.csv\"]\n\
+         [tables.exclusions]\nfile = \"exclusions.csv\"\n",
+    )
+    .unwrap();
+    let o = run(d, &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let x1 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "X1")
+        .unwrap();
+    // 2024/25 only: 270 of 300 sessions; the two suspensions dated in 2024/25.
+    assert_eq!(x1["text"], "90.0% 2");
+
+    // One year constant for several files is refused: it would stamp them all the same year.
+    std::fs::write(
+        d.join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"pupils.csv\"\n\
+         [tables.attendance]\nfile = [\"Attendance 2023-24.csv\", \"Attendance 2024-25.csv\"]\nconstants = { year = \"2024/25\" }\n",
+    )
+    .unwrap();
+    let o = run(d, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("would stamp them all the same year"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -191,6 +191,34 @@ enum Source {
     Header(usize),
     Constant(Value),
     RowNumber,
+    /// The academic year of the date in another column.
+    YearOfDate(usize),
+}
+
+/// An academic year written in a file name: "Attendance 2023-24.csv", "pupils_2023_2024.xlsx".
+fn year_in_name(file: &str) -> Option<i32> {
+    let name = std::path::Path::new(file)
+        .file_stem()?
+        .to_string_lossy()
+        .to_string();
+    let b = name.as_bytes();
+    (0..b.len()).find_map(|i| {
+        let digits = |from: usize, n: usize| {
+            b.get(from..from + n)
+                .filter(|s| s.iter().all(u8::is_ascii_digit))
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+        };
+        let first = digits(i, 4)?;
+        if i > 0 && b[i - 1].is_ascii_digit() {
+            return None;
+        }
+        let sep = *b.get(i + 4)?;
+        if !matches!(sep, b'-' | b'_' | b'/' | b' ') {
+            return None;
+        }
+        let second = digits(i + 5, 4).or_else(|| digits(i + 5, 2))?;
+        values::parse_year(&format!("{first}/{second}")).ok()
+    })
 }
 
 /// Loads a table from its file, or from several (one per year, say) read one after another.
@@ -450,6 +478,39 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
             origins[ci] = Some(format!("column \"{}\"", headers[hi]));
         }
     }
+    // Several files with one year constant would all be stamped that year.
+    let files = cfg.file.get_ref().names();
+    if files.len() > 1
+        && let Some((key, _)) = cfg.constants.iter().find(|(k, _)| k.get_ref() == "year")
+    {
+        diags.push(
+            ws.diag_at(
+                "config-bad-value",
+                format!("one `year` for the {} files of the {} table would stamp them all the same year", files.len(), schema.name),
+                span_of(key),
+                "the same year for every file",
+            )
+            .help("remove the constant: sencheck reads each file's year from a year column, from a date column, or from the file name (\"Attendance 2023-24.csv\")"),
+        );
+    }
+    // No year column or constant: from a date column (September to August), else from the
+    // file name, so an export per year needs no editing.
+    if let Some(yi) = schema.column("year")
+        && sources[yi].is_none()
+    {
+        let date_col = schema
+            .columns
+            .iter()
+            .position(|c| c.ty == ColType::Date)
+            .filter(|&d| matches!(sources[d], Some(Source::Header(_))));
+        if let Some(d) = date_col {
+            sources[yi] = Some(Source::YearOfDate(d));
+            origins[yi] = Some(format!("the academic year of {}", schema.columns[d].name));
+        } else if let Some(y) = year_in_name(file) {
+            sources[yi] = Some(Source::Constant(Value::Year(y)));
+            origins[yi] = Some(format!("{} from the file name", values::format_year(y)));
+        }
+    }
     if schema.pupil_keyed {
         for key in ["upn", "year"] {
             let ci = schema.column(key).unwrap_or(0);
@@ -548,6 +609,8 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
     let mut record = csv::StringRecord::new();
     let mut lines_before = LineCounter::default();
     let mut bad: Vec<BadValue> = Vec::new();
+    // For percentage columns: whether each row's cell carried a % sign.
+    let mut percent_signed: std::collections::HashMap<usize, Vec<bool>> = Default::default();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -622,6 +685,14 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
             let parsed = match src {
                 Source::Constant(v) => Ok(Some(v.clone())),
                 Source::RowNumber => Ok(Some(Value::Str(format!("ROW{data_row:05}")))),
+                // The date's own cell reports a bad date; here a blank year follows it.
+                Source::YearOfDate(d) => Ok(match &sources[*d] {
+                    Some(Source::Header(hi)) => values::parse_date(record.get(*hi).unwrap_or(""))
+                        .ok()
+                        .and_then(|date| values::academic_year_of(&date))
+                        .map(Value::Year),
+                    _ => None,
+                }),
                 Source::Header(hi) => {
                     let raw = record.get(*hi).unwrap_or("").trim();
                     let mapped = maps[ci].get(&raw.to_lowercase()).map_or(raw, String::as_str);
@@ -664,6 +735,10 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
                     .label(field_span(&text, start, *hi, delim), "blank")
                     .help("every row needs the pupil and the academic year"),
                 );
+            }
+            if col.ty == ColType::Percent {
+                let signed = matches!(src, Source::Header(hi) if record.get(*hi).is_some_and(|c| c.trim().ends_with('%')));
+                percent_signed.entry(ci).or_default().push(signed);
             }
             push_value(columns[ci].as_mut(), value);
         }
@@ -725,6 +800,15 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
             ),
         ));
     }
+    scale_percentages(
+        schema,
+        &sources,
+        &mut columns,
+        &lines,
+        &source,
+        &mut diags,
+        &mut percent_signed,
+    );
     if id.schema().name == "attendance" {
         derive_attendance(schema, &mut columns, &mut origins, lines.len());
         check_sessions(
@@ -764,6 +848,75 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
         origins,
         warnings,
     })
+}
+
+/// Percentage columns become fractions: cells with a % sign are already; bare numbers are
+/// scaled by the whole column (see `values::percent_scale`), then every value must be 0–100%.
+fn scale_percentages(
+    schema: &super::schema::TableSchema,
+    sources: &[Option<Source>],
+    columns: &mut [Option<ColumnData>],
+    lines: &[usize],
+    source: &SourceFile,
+    diags: &mut Diags,
+    signed: &mut std::collections::HashMap<usize, Vec<bool>>,
+) {
+    for (ci, col) in schema.columns.iter().enumerate() {
+        if col.ty != ColType::Percent {
+            continue;
+        }
+        let Some(Some(ColumnData::Num(values))) = columns.get_mut(ci) else {
+            continue;
+        };
+        let marks = signed.remove(&ci).unwrap_or_default();
+        let constant = matches!(sources.get(ci), Some(Some(Source::Constant(_))));
+        let is_signed = |r: usize| marks.get(r).copied().unwrap_or(false);
+        let scale = if constant {
+            values::percent_scale(values.first().copied().flatten())
+        } else {
+            values::percent_scale(
+                values
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, _)| !is_signed(*r))
+                    .filter_map(|(_, v)| *v),
+            )
+        };
+        let mut shown = 0;
+        for (r, v) in values.iter_mut().enumerate() {
+            let Some(x) = v else { continue };
+            if !is_signed(r) {
+                *x *= scale;
+            }
+            if !(0.0..=1.0).contains(x) {
+                if shown < MAX_CELL_ERRORS {
+                    let line = lines.get(r).copied().unwrap_or(0);
+                    diags.push(
+                        Diag::error(
+                            "bad-value",
+                            format!(
+                                "{} line {line} ({}.{}): {} is not {}",
+                                source.name,
+                                schema.name,
+                                col.name,
+                                format_value_percent(*x),
+                                values::PERCENT_EXPECTED
+                            ),
+                        )
+                        .in_file(source)
+                        .label(line_span(&source.text, line), "this row")
+                        .help("a percentage is at most 100%"),
+                    );
+                }
+                shown += 1;
+                *v = None;
+            }
+        }
+    }
+}
+
+fn format_value_percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
 }
 
 /// A distinct bad value of a column, with where it first appears and how often.

@@ -20,7 +20,8 @@ pub fn parse_cell(ty: ColType, cell: &str) -> Result<Option<Value>, String> {
     match ty {
         ColType::Id | ColType::Text => Ok(Some(Value::Str(cell.to_string()))),
         ColType::Number => parse_number(cell).map(|n| Some(Value::Num(n))),
-        ColType::Percent => parse_percent(cell).map(|n| Some(Value::Num(n))),
+        // Scaled to a fraction once the whole column is read: see `percent_scale`.
+        ColType::Percent => parse_percent_raw(cell).map(|(n, _)| Some(Value::Num(n))),
         ColType::Bool => parse_bool(cell).map(|b| Some(Value::Bool(b))),
         ColType::Year => parse_year(cell).map(|y| Some(Value::Year(y))),
         ColType::Code(set) => parse_code(set, cell).map(|c| Some(Value::Str(c))),
@@ -70,8 +71,31 @@ pub fn parse_number(cell: &str) -> Result<f64, String> {
     }
 }
 
-/// `94.5%` and `94.5` are 94.5%; a value of at most 1 with no % sign is read as a fraction
-/// (`0.945`), as Excel stores a cell formatted as a percentage.
+/// A percentage cell as written: `94.5%` is 0.945 already (true); `94.5` or `0.945` is the bare
+/// number (false), scaled by the column it is in.
+pub fn parse_percent_raw(cell: &str) -> Result<(f64, bool), String> {
+    let s = cell.trim();
+    match s.strip_suffix('%') {
+        Some(n) => parse_number(n.trim()).map(|n| (n / 100.0, true)),
+        None => parse_number(s).map(|n| (n, false)),
+    }
+    .map_err(|_| PERCENT_EXPECTED.to_string())
+}
+
+pub const PERCENT_EXPECTED: &str = "a percentage from 0% to 100% (94.5%, 94.5 or 0.945)";
+
+/// How a column's bare numbers are read: if any is above 1 the column is in percent (94.5),
+/// and 0.8 in it is 0.8%, not 80%; if none is, it holds fractions as Excel stores them.
+pub fn percent_scale(bare: impl IntoIterator<Item = f64>) -> f64 {
+    if bare.into_iter().any(|n| n > 1.0) {
+        0.01
+    } else {
+        1.0
+    }
+}
+
+/// One cell on its own: `94.5%` and `94.5` are 94.5%; a value of at most 1 with no % sign
+/// is read as a fraction (`0.945`).
 pub fn parse_percent(cell: &str) -> Result<f64, String> {
     let expected = || "a percentage from 0% to 100% (94.5%, 94.5 or 0.945)".to_string();
     let s = cell.trim();
@@ -126,6 +150,13 @@ pub fn parse_year(cell: &str) -> Result<i32, String> {
     } else {
         Err(format!("{} (the second year must follow the first)", expected()))
     }
+}
+
+/// The academic year (September to August) a `YYYY-MM-DD` date falls in.
+pub fn academic_year_of(date: &str) -> Option<i32> {
+    let y: i32 = date.get(0..4)?.parse().ok()?;
+    let m: u32 = date.get(5..7)?.parse().ok()?;
+    Some(if m >= 9 { y } else { y - 1 })
 }
 
 pub fn format_year(start: i32) -> String {

@@ -437,10 +437,15 @@ fn apply_overrides(env: &mut Env, input: &CompileInput, diags: &mut Diags) {
             (default, given) => {
                 // Suggest the user's own number in the right unit: "3%" for points is "3pp".
                 let number = match given {
-                    Literal::Number(n) | Literal::Percent(n) | Literal::Points(n) => Some(match given {
-                        Literal::Number(_) => *n,
-                        _ => *n * 100.0,
-                    }),
+                    // 0.96 for a percentage means 96%; 96 means 96%.
+                    Literal::Number(n)
+                        if *n <= 1.0
+                            && matches!(default, ParamValue::Num(_, Unit::Percent | Unit::Points)) =>
+                    {
+                        Some(*n * 100.0)
+                    }
+                    Literal::Number(n) => Some(*n),
+                    Literal::Percent(n) | Literal::Points(n) => Some(*n * 100.0),
                     Literal::Text(_) => None,
                 };
                 let shown = |n: f64| crate::finding::format_value(n, Unit::Number);
