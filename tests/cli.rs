@@ -332,7 +332,7 @@ fn anonymised_output_has_no_pupil_ids_and_no_small_groups() {
     assert_eq!(c1.len(), 1);
     assert_eq!(
         c1[0]["text"],
-        "10 pupils listed; names and UPNs are withheld in anonymised output (run without --anonymise to see them)."
+        "10 pupils listed (notes); names and UPNs are withheld in anonymised output (run without --anonymise to see them)."
     );
     let hi = v["findings"]
         .as_array()

@@ -437,7 +437,7 @@ fn j1_national_compares_with_the_latest_national_rate() {
     assert_eq!(sev(f), Outcome::Concern);
     assert_eq!(
         f.text,
-        "Suspensions and exclusions of pupils with SEN support came to 40.0% of their number, above the latest national rate of 18.6% for pupils with SEN support."
+        "Suspensions and exclusions of pupils with SEN support came to 40.0% of their number, above the latest national rate of 18.6% (2021/22) for pupils with SEN support."
     );
     let national = &f.figures[1];
     assert_eq!(national.value, Some(0.1859));
@@ -823,7 +823,7 @@ fn b1_against_the_national_attainment8() {
     assert_eq!(sev(f), Outcome::Concern);
     assert_eq!(
         f.text,
-        "Leavers with SEN support averaged 27.5 Attainment 8 against 33.3 for pupils with SEN support nationally: significantly lower."
+        "Leavers with SEN support averaged 27.5 Attainment 8 against 33.3 (2022/23) for pupils with SEN support nationally: significantly lower."
     );
     assert_eq!(f.tests[0].test, "one-sample t-test");
     assert!(close(f.tests[0].p_value, 0.0004730052644661124));

@@ -1024,7 +1024,20 @@ impl<'a> Evaluator<'a> {
                         Some(v) if matches!(e, MExpr::Const(_, Unit::Points)) => {
                             s.push_str(format_value(v, Unit::Points).trim_start_matches('+'))
                         }
-                        _ if self.hides(f.sample.count()) => s.push_str("[suppressed]"),
+                        _ if self.expr_hidden(e, group) => s.push_str("[suppressed]"),
+                        Some(v) if matches!(e, MExpr::Figure { inner, .. } if matches!(**inner, MExpr::National { .. })) =>
+                        {
+                            // A national figure says which year it is: they lag the school's.
+                            let year = f
+                                .source
+                                .as_deref()
+                                .and_then(|src| src.split(", ").next())
+                                .and_then(|s| s.rsplit(' ').next());
+                            s.push_str(&format_value(v, f.unit));
+                            if let Some(y) = year {
+                                s.push_str(&format!(" ({y})"));
+                            }
+                        }
                         _ => s.push_str(&format_opt(f.value, f.unit)),
                     }
                 }
@@ -1041,7 +1054,7 @@ impl<'a> Evaluator<'a> {
                     let mut series = self.series(e, group);
                     // Anonymised, a year whose figure counts too few pupils is not shown.
                     for (_, f) in &mut series {
-                        if self.hides(f.sample.count()) {
+                        if self.fig_hidden(f) {
                             f.value = None;
                         }
                     }
@@ -1083,6 +1096,30 @@ impl<'a> Evaluator<'a> {
     /// Whether anonymised output must hide a figure counting this many pupils.
     fn hides(&self, count: Option<usize>) -> bool {
         self.anonymise && count.is_some_and(|k| k > 0 && (k as f64) < self.min_group)
+    }
+
+    /// Anonymised, a figure about fewer pupils than the minimum (or counting fewer) is hidden.
+    fn fig_hidden(&self, f: &Fig) -> bool {
+        !f.constant && (self.hides(Some(f.n)) || self.hides(f.sample.count()))
+    }
+
+    /// Whether an expression shows, or lets a reader work out, a hidden figure: a gap between
+    /// a hidden figure and a shown one gives the hidden one away.
+    fn expr_hidden(&mut self, e: &MExpr, group: Option<&Members>) -> bool {
+        if !self.anonymise {
+            return false;
+        }
+        match e {
+            MExpr::Figure { inner, .. } | MExpr::Neg(inner) | MExpr::WindowMean(inner) => {
+                self.expr_hidden(inner, group)
+            }
+            MExpr::Binary(_, a, b, _) => self.expr_hidden(a, group) || self.expr_hidden(b, group),
+            MExpr::Agg { .. } | MExpr::Representation { .. } => {
+                let f = self.mvalue(e, group);
+                self.fig_hidden(&f)
+            }
+            MExpr::Const(..) | MExpr::National { .. } => false,
+        }
     }
 
     /// A count of pupils as an explanation shows it: anonymised, a count under the minimum
@@ -1131,8 +1168,13 @@ fn anonymise(min: f64, findings: Vec<Finding>) -> Vec<Finding> {
     let few = format!("fewer than {}", format_value(min, Unit::Count));
     let (listed, mut out): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.pupil.is_some());
-    if let Some(first) = listed.first() {
-        let n = listed.len();
+    // One finding per severity, so a list's concerns stay concerns.
+    let mut severities: Vec<Outcome> = listed.iter().map(|f| f.severity).collect();
+    severities.sort();
+    severities.dedup();
+    for severity in severities {
+        let same: Vec<&Finding> = listed.iter().filter(|f| f.severity == severity).collect();
+        let n = same.len();
         let count = if (n as f64) < min {
             few.clone()
         } else {
@@ -1141,10 +1183,15 @@ fn anonymise(min: f64, findings: Vec<Finding>) -> Vec<Finding> {
         out.push(Finding {
             pupil: None,
             text: format!(
-                "{count} pupil{} listed; names and UPNs are withheld in anonymised output (run without --anonymise to see them).",
-                if n == 1 { "" } else { "s" }
+                "{count} pupil{} listed ({}); names and UPNs are withheld in anonymised output (run without --anonymise to see them).",
+                if n == 1 { "" } else { "s" },
+                match severity {
+                    Outcome::Concern => "concerns",
+                    Outcome::Celebrate => "celebrations",
+                    _ => "notes",
+                }
             ),
-            ..first.clone()
+            ..same[0].clone()
         });
     }
     for f in &mut out {
