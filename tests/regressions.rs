@@ -369,3 +369,47 @@ fn one_export_per_year_takes_each_file_s_year_from_its_name_or_its_dates() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_year_the_clubs_export_does_not_cover_is_not_judged_as_no_participation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    workspace(d, "", "", ATTENDANCE);
+    let mut pupils = String::from("UPN,Academic Year,SEN Status\n");
+    let mut clubs = String::from("UPN,Academic Year,Activity\n");
+    for year in ["2023/24", "2024/25"] {
+        for i in 0..20 {
+            pupils.push_str(&format!("P{i},{year},{}\n", if i < 8 { "K" } else { "N" }));
+            if year == "2024/25" && i % 2 == 0 {
+                clubs.push_str(&format!("P{i},{year},Choir\n"));
+            }
+        }
+    }
+    std::fs::write(d.join("pupils.csv"), pupils).unwrap();
+    std::fs::write(d.join("clubs.csv"), clubs).unwrap();
+    std::fs::write(
+        d.join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"pupils.csv\"\n[tables.activities]\nfile = \"clubs.csv\"\n",
+    )
+    .unwrap();
+    let o = run(
+        d,
+        &["--format", "json", "--fail-on", "never", "--year", "2023/24"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "K1")
+    );
+    let k1 = v["not_run"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["rule"] == "K1")
+        .unwrap();
+    assert_eq!(k1["needs"][0], "table activities for 2023/24");
+}

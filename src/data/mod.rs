@@ -205,6 +205,8 @@ pub struct Dataset {
     pub current_year: i32,
     /// For each pupils row, the same pupil's row the academic year before, if any.
     pub prev_row: Vec<Option<u32>>,
+    /// Academic years each linked table has rows for.
+    pub table_years: Vec<std::collections::BTreeSet<i32>>,
     /// Problems that do not stop a run (e.g. rows that name no pupil on roll).
     pub warnings: Diags,
 }
@@ -219,6 +221,15 @@ impl Dataset {
     pub fn link(&self, id: TableId) -> Option<&Link> {
         self.links.get(id.0).and_then(Option::as_ref)
     }
+    /// Whether a linked table has any row for the year: a clubs export for one year says
+    /// nothing about participation in another.
+    pub fn covers(&self, table: TableId, year: i32) -> bool {
+        !self
+            .table(table)
+            .is_some_and(|t| t.id.schema().pupil_keyed && table != TableId::PUPILS)
+            || self.table_years.get(table.0).is_some_and(|y| y.contains(&year))
+    }
+
     pub fn has_column(&self, table: TableId, col: usize) -> bool {
         self.table(table).is_some_and(|t| t.has(col))
     }
@@ -300,6 +311,7 @@ impl Dataset {
         };
 
         let mut links = vec![None; tables.len()];
+        let mut table_years = vec![std::collections::BTreeSet::new(); tables.len()];
         let mut warnings = Diags::default();
         for (i, t) in tables.iter().enumerate() {
             let Some(t) = t else { continue };
@@ -365,6 +377,9 @@ impl Dataset {
                 offsets.push(rows.len() as u32);
             }
             links[i] = Some(Link { offsets, rows });
+            table_years[i] = ty
+                .map(|c| c.iter().flatten().copied().collect())
+                .unwrap_or_default();
         }
         let mut prev_row = vec![None; pupils.rows];
         for (&(u, y), &row) in &index {
@@ -382,6 +397,7 @@ impl Dataset {
             rows_by_year,
             current_year,
             prev_row,
+            table_years,
             warnings,
         })
     }

@@ -54,12 +54,17 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
         let missing: Vec<String> = rule
             .needs
             .iter()
-            .filter(|n| match n {
-                Need::Table(t) => ds.table(*t).is_none(),
-                Need::Column(t, c) => ds.table(*t).is_some() && !ds.has_column(*t, *c),
-                Need::PreviousYear => !ds.rows_by_year.contains_key(&(ds.current_year - 1)),
+            .filter_map(|n| match n {
+                Need::Table(t) if ds.table(*t).is_none() => Some(n.describe()),
+                Need::Table(t) if !ds.covers(*t, ds.current_year) => {
+                    Some(format!("{} for {}", n.describe(), format_year(ds.current_year)))
+                }
+                Need::Column(t, c) if ds.table(*t).is_some() && !ds.has_column(*t, *c) => Some(n.describe()),
+                Need::PreviousYear if !ds.rows_by_year.contains_key(&(ds.current_year - 1)) => {
+                    Some(n.describe())
+                }
+                _ => None,
             })
-            .map(Need::describe)
             .collect();
         if !missing.is_empty() {
             for n in &rule.needs {
@@ -153,6 +158,8 @@ pub struct Evaluator<'a> {
     anonymise_floor: f64,
     /// The minimum group size of the rule being judged.
     min_group: f64,
+    /// The linked tables the rule being judged reads.
+    tables: Vec<TableId>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -170,6 +177,7 @@ impl<'a> Evaluator<'a> {
             anonymise: false,
             anonymise_floor: 0.0,
             min_group: 0.0,
+            tables: Vec::new(),
         }
     }
 
@@ -532,7 +540,8 @@ impl<'a> Evaluator<'a> {
                 }
                 None => None,
             };
-            let fig = if self.ds.rows_by_year.contains_key(&y) {
+            let covered = self.tables.iter().all(|t| self.ds.covers(*t, y));
+            let fig = if self.ds.rows_by_year.contains_key(&y) && covered {
                 other.mvalue(e, members.as_ref())
             } else {
                 Fig {
@@ -636,6 +645,14 @@ impl<'a> Evaluator<'a> {
     pub fn rule(&mut self, rule: &RulePlan) -> Vec<Finding> {
         self.window = rule.window;
         self.min_group = rule.min_group.max(self.anonymise_floor);
+        self.tables = rule
+            .needs
+            .iter()
+            .filter_map(|n| match n {
+                Need::Table(t) => Some(*t),
+                _ => None,
+            })
+            .collect();
         match &rule.body {
             Body::List { cohort, clauses } => self.list(rule, cohort, clauses),
             Body::Clauses { group: None, clauses } => {
