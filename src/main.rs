@@ -176,6 +176,7 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
                     )?;
                 }
             } else {
+                let width = plan.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
                 for r in &plan.rules {
                     let state = if r.disabled {
                         "off".to_string()
@@ -186,7 +187,7 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
                     };
                     writeln!(
                         out,
-                        "{:<10} {:<4} {:<22} {}",
+                        "{:<width$}  {:<4} {:<22} {}",
                         r.meta.id, r.meta.question, state, r.meta.title
                     )?;
                 }

@@ -491,7 +491,7 @@ fn k1_participation() {
     assert_eq!(sev(f), Outcome::Celebrate);
     assert_eq!(
         f.text,
-        "SEN pupils take part in activities as much as others: 60.0% against 60.0%."
+        "SEN pupils take part in activities about as often as others: 60.0% against 60.0%, within the 5.0pp that counts as fair."
     );
     let r = check(
         &[
@@ -619,7 +619,7 @@ fn a3_movement_on_and_off_the_record() {
     let f = one(&r, "A3");
     assert_eq!(
         f.text,
-        "Of 8 pupils on the SEN record last year, 2 moved off it, 1 stepped down from an EHC plan to SEN support and 0 stepped up to an EHC plan; 1 pupils joined the record."
+        "Of 8 pupils on roll who were on the SEN record last year, 2 moved off it, 1 stepped down from an EHC plan to SEN support and 0 stepped up to an EHC plan; 1 pupils joined the record."
     );
     // Two years of data: a three-year trend cannot be judged, and says why.
     let f = one(&r, "A3-trend");

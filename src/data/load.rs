@@ -103,6 +103,10 @@ pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
     })
 }
 
+fn delim_guess(text: &str) -> char {
+    sniff_delimiter(text) as char
+}
+
 /// The delimiter most used in the header line, outside quotes.
 pub fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -265,9 +269,10 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
             .help("paths are relative to the folder that holds sencheck.toml"),
         ])
     })?;
+    let mut other_sheets: Vec<String> = Vec::new();
     let text = if super::sheet::is_spreadsheet(file) {
-        let (text, sheet) = super::sheet::to_csv(bytes, cfg.sheet.as_ref().map(|s| s.get_ref().as_str()))
-            .map_err(|msg| {
+        let (text, sheet, all) =
+            super::sheet::to_csv(bytes, cfg.sheet.as_ref().map(|s| s.get_ref().as_str())).map_err(|msg| {
                 Diags(vec![ws.diag_at(
                     "data-file-unreadable",
                     format!("the {} file {shown} {msg}", schema.name),
@@ -276,6 +281,7 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
                 )])
             })?;
         shown = format!("{shown} (sheet {sheet})");
+        other_sheets = all.into_iter().filter(|n| *n != sheet).collect();
         text
     } else {
         let text = decode(&bytes, cfg.encoding.as_ref().map(|e| e.get_ref().as_str())).map_err(|msg| {
@@ -511,10 +517,35 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
             origins[yi] = Some(format!("{} from the file name", values::format_year(y)));
         }
     }
+    // When the keys are missing, the usual cause is that the headers are not on the first row
+    // (a title above them) or not on this sheet.
+    let first_line_cells = text.lines().next().map_or(0, |l| {
+        l.split(delim_guess(&text))
+            .filter(|c| !c.trim().is_empty())
+            .count()
+    });
+    let layout_hint = if first_line_cells <= 1 && text.lines().nth(1).is_some() {
+        Some(format!(
+            "the first line looks like a title, not column headers (\"{}\"): remove the lines above the headers. ",
+            text.lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(|c| c == ',' || c == ';' || c == '"')
+        ))
+    } else if !other_sheets.is_empty() {
+        Some(format!(
+            "this workbook also has the sheets {}: choose one with sheet = \"...\". ",
+            other_sheets.join(", ")
+        ))
+    } else {
+        None
+    };
     if schema.pupil_keyed {
         for key in ["upn", "year"] {
             let ci = schema.column(key).unwrap_or(0);
             if sources[ci].is_none() {
+                let layout_hint = layout_hint.clone().unwrap_or_default();
                 diags.push(
                     Diag::error(
                         "missing-column",
@@ -523,9 +554,9 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
                     .in_file(&source)
                     .label(line_span(&text, 1), "headers")
                     .help(if key == "upn" {
-                        format!("name the pupil id column in sencheck.toml: [tables.{}.columns] upn = \"...\" (or row_id = \"upn\" when every row is a different pupil); the file's headers are: {}", schema.name, headers.join(", "))
+                        format!("{layout_hint}name the pupil id column in sencheck.toml: [tables.{}.columns] upn = \"...\" (or row_id = \"upn\" when every row is a different pupil); the file's headers are: {}", schema.name, headers.join(", "))
                     } else {
-                        format!("name the year column in sencheck.toml: [tables.{}.columns] year = \"...\", or give one for the whole file: [tables.{}.constants] year = \"2024/25\"", schema.name, schema.name)
+                        format!("{layout_hint}name the year column in sencheck.toml: [tables.{}.columns] year = \"...\", or give one for the whole file: [tables.{}.constants] year = \"2024/25\" (an export per year can also carry the year in its file name)", schema.name, schema.name)
                     }),
                 );
             }

@@ -14,8 +14,8 @@ pub fn is_spreadsheet(file: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// The named sheet (or the first) as comma-separated text, and the sheet's name.
-pub fn to_csv(bytes: Vec<u8>, sheet: Option<&str>) -> Result<(String, String), String> {
+/// The named sheet (or the first) as CSV text, its name, and the names of all the sheets.
+pub fn to_csv(bytes: Vec<u8>, sheet: Option<&str>) -> Result<(String, String, Vec<String>), String> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("cannot be read as a spreadsheet: {e}"))?;
     let names = book.sheet_names().to_vec();
@@ -49,7 +49,7 @@ pub fn to_csv(bytes: Vec<u8>, sheet: Option<&str>) -> Result<(String, String), S
         out.write_record(&cells).map_err(|e| e.to_string())?;
     }
     let bytes = out.into_inner().map_err(|e| e.to_string())?;
-    Ok((String::from_utf8_lossy(&bytes).into_owned(), name))
+    Ok((String::from_utf8_lossy(&bytes).into_owned(), name, names))
 }
 
 fn cell_text(c: &Data) -> String {

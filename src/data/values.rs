@@ -185,10 +185,34 @@ pub fn parse_code(set: CodeSet, cell: &str) -> Result<String, String> {
     Err(set.describe().to_string())
 }
 
+fn parse_named_month(s: &str) -> Option<Result<String, String>> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let parts: Vec<&str> = s.split([' ', '-', '/']).filter(|p| !p.is_empty()).collect();
+    let [d, m, y] = parts.as_slice() else { return None };
+    let lower = m.to_ascii_lowercase();
+    let month = MONTHS
+        .iter()
+        .position(|name| lower.starts_with(name) && lower.len() >= 3)?
+        + 1;
+    let day: u32 = d.parse().ok()?;
+    let year: u32 = match y.len() {
+        4 => y.parse().ok()?,
+        2 => 2000 + y.parse::<u32>().ok()?,
+        _ => return None,
+    };
+    Some(parse_date(&format!("{year:04}-{month:02}-{day:02}")))
+}
+
 /// Dates as `YYYY-MM-DD` text; UK exports write `DD/MM/YYYY`.
 pub fn parse_date(cell: &str) -> Result<String, String> {
     let expected = || "a date such as 2024-09-05 or 05/09/2024".to_string();
     let s = cell.trim();
+    // "24 Oct 2022", "24-Oct-22", "24 October 2022" as MIS reports print them.
+    if let Some(d) = parse_named_month(s) {
+        return d;
+    }
     let s = s.split_whitespace().next().unwrap_or(s); // "05/09/2024 00:00" from Excel
     let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
     if parts.len() != 3
@@ -291,6 +315,10 @@ mod tests {
         assert_eq!(parse_date("2024-09-05"), Ok("2024-09-05".into()));
         assert!(parse_date("5th Sept").is_err());
         assert!(parse_date("31/02/2024").is_err());
+        assert_eq!(parse_date("24 Oct 2022"), Ok("2022-10-24".into()));
+        assert_eq!(parse_date("24-Oct-22"), Ok("2022-10-24".into()));
+        assert_eq!(parse_date("3 September 2024"), Ok("2024-09-03".into()));
+        assert!(parse_date("31 Feb 2024").is_err());
         assert_eq!(parse_date("29/02/2024"), Ok("2024-02-29".into()));
     }
 }
