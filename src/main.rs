@@ -125,7 +125,14 @@ fn dispatch(cmd: Command, colour: bool) -> Result<ExitCode, Failure> {
             };
             let checked = run::check(&ws, year, sencheck::eval::Options { anonymise })?;
             if !checked.warnings.is_empty() {
-                print_diags(&checked.warnings, colour);
+                if anonymise {
+                    eprintln!(
+                        "{} warning(s) about the data are withheld with --anonymise (they quote rows); run without it to see them.",
+                        checked.warnings.0.len()
+                    );
+                } else {
+                    print_diags(&checked.warnings, colour);
+                }
             }
             if origin == Origin::Demo {
                 // On stderr, so it reaches a person whatever the format, and never the report.

@@ -238,9 +238,23 @@ pub fn check(ws: &Workspace, year: Option<i32>, options: crate::eval::Options) -
     }
     // Data warnings belong in every report, not only on a terminal.
     let warnings = std::mem::take(&mut ds.warnings);
-    report
-        .data_notes
-        .splice(0..0, warnings.0.iter().map(|w| w.message.clone()));
+    if options.anonymise {
+        // A warning quotes rows (ids, one pupil's sessions): anonymised, only how many there are.
+        if !warnings.is_empty() {
+            report.data_notes.insert(
+                0,
+                format!(
+                    "{} warning{} about the data withheld in anonymised output: run without --anonymise to see them",
+                    warnings.0.len(),
+                    if warnings.0.len() == 1 { " is" } else { "s are" }
+                ),
+            );
+        }
+    } else {
+        report
+            .data_notes
+            .splice(0..0, warnings.0.iter().map(|w| w.message.clone()));
+    }
     Ok(Checked {
         report,
         plan,

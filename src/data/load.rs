@@ -238,6 +238,37 @@ pub fn load_table(ws: &Workspace, id: TableId, cfg: &TableConfig) -> Result<Tabl
     }
     let mut parts = Vec::new();
     let mut diags = Diags::default();
+    if let Some(twice) = files
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| files[..i].contains(f).then_some(*f))
+    {
+        diags.push(ws.diag_at(
+            "config-bad-value",
+            format!(
+                "{twice} is listed twice for the {} table; its rows would count twice",
+                id.schema().name
+            ),
+            span_of(&cfg.file),
+            "named twice",
+        ));
+    }
+    if files.len() > 1
+        && let Some(key) = &cfg.row_id
+    {
+        diags.push(
+            ws.diag_at(
+                "config-bad-value",
+                "row_id numbers the rows of one file; across several files row 1 of each would be the same pupil",
+                span_of(key),
+                "with several files",
+            )
+            .help("give each pupil an id in the exports, or read one file"),
+        );
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
     for file in files {
         match load_file(ws, id, cfg, file) {
             Ok(t) => parts.push(t),
@@ -687,6 +718,10 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
             continue;
         }
         if record.len() != headers.len() {
+            cell_errors += 1;
+            if cell_errors > MAX_CELL_ERRORS {
+                continue;
+            }
             diags.push(
                 Diag::error(
                     "csv-field-count",
@@ -698,9 +733,8 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
                 )
                 .in_file(&source)
                 .label(line_span(&text, line), format!("{} fields", record.len()))
-                .help("a cell containing the delimiter must be quoted"),
+                .help("a cell containing the delimiter must be quoted, or a quote is not closed"),
             );
-            cell_errors += 1;
             continue;
         }
         if !keep

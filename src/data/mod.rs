@@ -129,6 +129,32 @@ impl Table {
             ),
             ..first
         };
+        // A column some files have and others lack is blank for the others' rows: say so.
+        let all: Vec<&Table> = std::iter::once(&out).chain(&parts).collect();
+        let mut notes = Vec::new();
+        for (ci, col) in out.id.schema().columns.iter().enumerate() {
+            let (with, without): (Vec<&&Table>, Vec<&&Table>) = all.iter().partition(|t| t.has(ci));
+            if !with.is_empty() && !without.is_empty() {
+                notes.push(Diag::warning(
+                    "column-in-some-files",
+                    format!(
+                        "{}.{} is read from {} but {} has no such column: its rows have it blank",
+                        out.id.schema().name,
+                        col.name,
+                        with.iter()
+                            .map(|t| t.source.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        without
+                            .iter()
+                            .map(|t| t.source.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        out.warnings.extend(notes);
         for t in parts {
             let offset = out.rows;
             for (ci, col) in out.columns.iter_mut().enumerate() {
@@ -248,26 +274,40 @@ impl Dataset {
         let (upn, year) = (key_column(pupils, "upn"), year_column(pupils));
         let mut index: HashMap<(&str, i32), usize> = HashMap::new();
         let mut rows_by_year: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
+        let mut duplicates = 0usize;
         for row in 0..pupils.rows {
             let (Some(u), Some(y)) = (upn.and_then(|c| c.text(row)), year.and_then(|c| c[row])) else {
                 continue; // load already reported blank keys as errors
             };
             if let Some(&first) = index.get(&(u, y)) {
-                diags.push(row_diag(
-                    pupils,
-                    row,
-                    "duplicate-pupil",
-                    format!(
-                        "pupil {u} appears twice for {} in {}",
-                        values::format_year(y),
-                        pupils.source.name
-                    ),
-                    format!("first on line {}", pupils.lines[first]),
-                ));
+                duplicates += 1;
+                // A file listed twice would give one error per row: a few, then a count.
+                if duplicates <= 25 {
+                    let first_file = pupils.source_of(first).name.clone();
+                    diags.push(row_diag(
+                        pupils,
+                        row,
+                        "duplicate-pupil",
+                        format!("pupil {u} appears twice for {}", values::format_year(y)),
+                        format!("first on line {} of {first_file}", pupils.lines[first]),
+                    ));
+                }
                 continue;
             }
             index.insert((u, y), row);
             rows_by_year.entry(y).or_default().push(row as u32);
+        }
+        if duplicates > 25 {
+            diags.push(
+                Diag::error(
+                    "duplicate-pupil",
+                    format!(
+                        "{} more pupils appear twice for a year (not shown)",
+                        duplicates - 25
+                    ),
+                )
+                .help("is a file listed twice, or are two exports of the same year both named?"),
+            );
         }
         let years: Vec<i32> = rows_by_year.keys().copied().collect();
         let current_year = match current {

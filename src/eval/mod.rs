@@ -38,7 +38,8 @@ pub fn evaluate(plan: &Plan, ds: &Dataset, school: Option<String>, options: Opti
         .map(|p| &p.value)
     {
         Some(ParamValue::Num(n, _)) => *n,
-        _ => 0.0,
+        // A pack without the parameter still never shows a group of fewer than 6.
+        _ => 6.0,
     };
     let mut findings = Vec::new();
     let mut not_run = Vec::new();
@@ -160,6 +161,8 @@ pub struct Evaluator<'a> {
     min_group: f64,
     /// The linked tables the rule being judged reads.
     tables: Vec<TableId>,
+    /// The rule's own minimum group size (`min_group` is raised to the floor when anonymising).
+    rule_min_group: f64,
 }
 
 impl<'a> Evaluator<'a> {
@@ -178,6 +181,7 @@ impl<'a> Evaluator<'a> {
             anonymise_floor: 0.0,
             min_group: 0.0,
             tables: Vec::new(),
+            rule_min_group: 0.0,
         }
     }
 
@@ -522,7 +526,8 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         for y in self.window_years() {
             if y == self.year {
-                out.push((y, self.mvalue(e, group)));
+                let f = self.mvalue(e, group);
+                out.push((y, self.judgeable(f)));
                 continue;
             }
             let mut other = Evaluator::new(self.plan, self.ds, y);
@@ -542,7 +547,7 @@ impl<'a> Evaluator<'a> {
             };
             let covered = self.tables.iter().all(|t| self.ds.covers(*t, y));
             let fig = if self.ds.rows_by_year.contains_key(&y) && covered {
-                other.mvalue(e, members.as_ref())
+                self.judgeable(other.mvalue(e, members.as_ref()))
             } else {
                 Fig {
                     value: None,
@@ -552,6 +557,20 @@ impl<'a> Evaluator<'a> {
             out.push((y, fig));
         }
         out
+    }
+
+    /// A year of a trend whose figure rests on fewer pupils than the minimum has no value: a
+    /// trend must not be judged on a handful of pupils in one of its years.
+    fn judgeable(&self, mut f: Fig) -> Fig {
+        let min = if self.anonymise {
+            self.min_group
+        } else {
+            self.rule_min_group
+        };
+        if !f.constant && (f.n as f64) < min {
+            f.value = None;
+        }
+        f
     }
 
     /// A significance test between two figures, by what they are.
@@ -645,6 +664,7 @@ impl<'a> Evaluator<'a> {
     pub fn rule(&mut self, rule: &RulePlan) -> Vec<Finding> {
         self.window = rule.window;
         self.min_group = rule.min_group.max(self.anonymise_floor);
+        self.rule_min_group = rule.min_group;
         self.tables = rule
             .needs
             .iter()
@@ -907,7 +927,7 @@ impl<'a> Evaluator<'a> {
         let small: Vec<&Figure> = figures
             .iter()
             .zip(&exprs)
-            .filter(|(f, (_, e))| !is_fixed(e) && (f.n as f64) < rule.min_group)
+            .filter(|(f, (_, e))| !is_fixed(e) && (f.n as f64) < self.judging_min(rule))
             .map(|(f, _)| f)
             .collect();
         // A figure whose pupils all lack the value is missing data, not a small group.
@@ -1035,8 +1055,11 @@ impl<'a> Evaluator<'a> {
                 Part::Text(t) => s.push_str(t),
                 Part::Figure(e) => {
                     let f = self.mvalue(e, group);
+                    // A plain count says "fewer than 6"; anything worked out from a hidden
+                    // figure (a negated or scaled count, a gap) is suppressed.
+                    let plain_count = matches!(e, MExpr::Figure { inner, .. } if matches!(**inner, MExpr::Agg { agg: Agg::Count, .. }));
                     match f.value {
-                        Some(v) if f.unit == Unit::Count => s.push_str(&self.count_text(v)),
+                        Some(v) if f.unit == Unit::Count && plain_count => s.push_str(&self.count_text(v)),
                         // A threshold (a parameter, a literal) is a size, not a change: no sign.
                         Some(v) if matches!(e, MExpr::Const(_, Unit::Points)) => {
                             s.push_str(format_value(v, Unit::Points).trim_start_matches('+'))
@@ -1117,7 +1140,22 @@ impl<'a> Evaluator<'a> {
 
     /// Anonymised, a figure about fewer pupils than the minimum (or counting fewer) is hidden.
     fn fig_hidden(&self, f: &Fig) -> bool {
-        !f.constant && (self.hides(Some(f.n)) || self.hides(f.sample.count()))
+        // The complement counts too: 12 of 15 taking part tells that 3 do not.
+        let rest = match f.sample {
+            Sample::Proportion { k, n } => Some(n - k),
+            Sample::Representation { x_group, n_group, .. } => Some(n_group - x_group),
+            _ => None,
+        };
+        !f.constant && (self.hides(Some(f.n)) || self.hides(f.sample.count()) || self.hides(rest))
+    }
+
+    /// The minimum group size a verdict needs: anonymised, never below the pack's.
+    fn judging_min(&self, rule: &RulePlan) -> f64 {
+        if self.anonymise {
+            rule.min_group.max(self.anonymise_floor)
+        } else {
+            rule.min_group
+        }
     }
 
     /// Whether an expression shows, or lets a reader work out, a hidden figure: a gap between
@@ -1156,10 +1194,14 @@ impl<'a> Evaluator<'a> {
             if let Some((_, unknown)) = c
                 && *unknown > 0
             {
+                let n = if self.anonymise && (*unknown as f64) < self.anonymise_floor {
+                    format!("fewer than {}", format_value(self.anonymise_floor, Unit::Count))
+                } else {
+                    unknown.to_string()
+                };
                 notes.push(format!(
-                    "cohort `{}`: {} pupil{} could not be placed because a value it tests is missing",
+                    "cohort `{}`: {n} pupil{} could not be placed because a value it tests is missing",
                     self.plan.cohorts[i].name,
-                    unknown,
                     if *unknown == 1 { "" } else { "s" }
                 ));
             }
@@ -1212,8 +1254,20 @@ fn anonymise(min: f64, findings: Vec<Finding>) -> Vec<Finding> {
         });
     }
     for f in &mut out {
+        let subject = f.group.as_deref().map_or(String::new(), |g| format!("{g}: "));
+        // "No data" texts give exact counts and series: say only what kind of gap it is.
+        if f.severity == Outcome::NoData {
+            f.text = if f.text.contains("not enough years") {
+                format!("{subject}not enough years with data to judge a trend.")
+            } else {
+                format!("{subject}no data to judge: the pupils lack the value.")
+            };
+            f.figures.clear();
+            f.tests.clear();
+            f.size = f.size.filter(|&s| (s as f64) >= min);
+            continue;
+        }
         if f.severity == Outcome::TooSmall {
-            let subject = f.group.as_deref().map_or(String::new(), |g| format!("{g}: "));
             f.text = format!("{subject}too small to judge ({few} pupils with a value).");
             f.figures.clear();
             f.tests.clear();
@@ -1223,7 +1277,12 @@ fn anonymise(min: f64, findings: Vec<Finding>) -> Vec<Finding> {
         let small = |k: usize| k > 0 && (k as f64) < min;
         let mut suppressed = false;
         for fig in &mut f.figures {
-            if small(fig.n) || fig.count.is_some_and(small) {
+            // A handful of pupils missing a value is a small group too.
+            if small(fig.missing) {
+                fig.missing = 0;
+            }
+            let rest = fig.count.map(|k| fig.n.saturating_sub(k));
+            if small(fig.n) || fig.count.is_some_and(small) || rest.is_some_and(small) {
                 suppressed = true;
                 fig.value = None;
                 fig.display = "suppressed".into();

@@ -1549,6 +1549,22 @@ impl<'a, 'e> Cx<'a, 'e> {
         let PExpr::Col { col, .. } = pe else {
             return None;
         };
+        if TableId::PUPILS
+            .schema()
+            .columns
+            .get(col)
+            .is_some_and(|c| c.ty == ColType::Id)
+        {
+            return self.fail(
+                self.err(
+                    "type-mismatch",
+                    "`for each` over pupil ids makes one group per pupil",
+                    fe.span,
+                    "one group per pupil",
+                )
+                .help("for a finding about each pupil, write a pupil list: list sen where ..."),
+            );
+        }
         let codes = match ty {
             PTy::Code(set) => Some(set),
             PTy::Text | PTy::Bool | PTy::Num(_) => None,
