@@ -93,7 +93,7 @@ pub struct TableConfig {
 }
 
 #[derive(Debug, Deserialize, Clone)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a file name, or a list of file names")]
 pub enum Files {
     One(String),
     Many(Vec<String>),

@@ -70,6 +70,9 @@ pub fn load_workspace(ws: &Workspace) -> Result<Dataset, Diags> {
 /// Decodes a data file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or the
 /// Windows-1252 that Excel writes for "CSV" on a UK machine.
 pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err("this file is a spreadsheet (an .xlsx or .ods workbook), not text: name it with its real extension, .xlsx".into());
+    }
     if let Some(name) = encoding {
         let enc = encoding_rs::Encoding::for_label(name.trim().as_bytes()).ok_or_else(|| {
             format!("`{name}` is not an encoding sencheck knows (try utf-8 or windows-1252)")
@@ -319,7 +322,7 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
             Diags(vec![ws.diag_at(
                 "config-bad-value",
                 msg,
-                cfg.encoding.as_ref().map(span_of).unwrap_or_default(),
+                cfg.encoding.as_ref().map_or_else(|| span_of(&cfg.file), span_of),
                 "this encoding",
             )])
         })?;
@@ -874,6 +877,17 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
         &mut diags,
         &mut percent_signed,
     );
+    if schema.name == "benchmarks" {
+        check_benchmarks(
+            schema,
+            &columns,
+            &lines,
+            &source,
+            &text,
+            &mut diags,
+            &mut warnings,
+        );
+    }
     if id.schema().name == "attendance" {
         derive_attendance(schema, &mut columns, &mut origins, lines.len());
         check_sessions(
@@ -913,6 +927,92 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
         origins,
         warnings,
     })
+}
+
+/// A benchmarks file refines built-in national figures: it needs every key column, names
+/// measures and groups sencheck knows, and gives percentages that can be.
+fn check_benchmarks(
+    schema: &super::schema::TableSchema,
+    columns: &[Option<ColumnData>],
+    lines: &[usize],
+    source: &SourceFile,
+    text: &str,
+    diags: &mut Diags,
+    warnings: &mut Vec<Diag>,
+) {
+    let col = |n: &str| {
+        schema
+            .column(n)
+            .and_then(|i| columns.get(i))
+            .and_then(Option::as_ref)
+    };
+    let missing: Vec<&str> = ["measure", "year", "group", "value"]
+        .into_iter()
+        .filter(|n| col(n).is_none())
+        .collect();
+    if !missing.is_empty() {
+        diags.push(
+            Diag::error(
+                "missing-column",
+                format!(
+                    "{} has no {} column, which a benchmarks file needs",
+                    source.name,
+                    missing.join(", ")
+                ),
+            )
+            .in_file(source)
+            .label(line_span(text, 1), "headers")
+            .help("a benchmarks file has the columns measure, year, group, value and (optionally) source"),
+        );
+        return;
+    }
+    let (Some(m), Some(g), Some(v)) = (col("measure"), col("group"), col("value")) else {
+        return;
+    };
+    let mut unknown: Vec<String> = Vec::new();
+    for r in 0..lines.len() {
+        let (Some(measure), Some(group)) = (m.text(r), g.text(r)) else {
+            continue;
+        };
+        match super::national::unit(measure, group) {
+            None => {
+                let pair = format!("{measure}/{group}");
+                if !unknown.contains(&pair) {
+                    unknown.push(pair);
+                }
+            }
+            Some(crate::plan::Unit::Percent) if v.num(r).is_some_and(|x| !(0.0..=100.0).contains(&x)) => {
+                diags.push(
+                    Diag::error(
+                        "bad-value",
+                        format!(
+                            "{} line {}: a percentage of {} is not possible",
+                            source.name,
+                            lines[r],
+                            v.num(r).unwrap_or(0.0)
+                        ),
+                    )
+                    .in_file(source)
+                    .label(line_span(text, lines[r]), "this row")
+                    .help("benchmark percentages are written as in the national figures: 17.84 for 17.84%"),
+                );
+            }
+            _ => {}
+        }
+    }
+    if !unknown.is_empty() {
+        warnings.push(
+            Diag::warning(
+                "unknown-benchmark",
+                format!(
+                    "{}: no rule can use {} (sencheck's national figures have no such measure and group)",
+                    source.name,
+                    unknown.join(", ")
+                ),
+            )
+            .help("names are as in national(measure, group); docs/language.md lists them"),
+        );
+    }
 }
 
 /// Percentage columns become fractions: cells with a % sign are already; bare numbers are
@@ -1164,6 +1264,11 @@ fn derive_attendance(
         columns[present] = Some(ColumnData::Num(pc.iter().map(|v| v.map(|p| p * 100.0)).collect()));
         origins[possible] = Some("100 for each pupil with a percentage".into());
         origins[present] = Some("the attendance percentage".into());
+        // Absences in sessions would not be out of these 100: absence follows the percentage.
+        columns[absent] = Some(ColumnData::Num(
+            pc.iter().map(|v| v.map(|p| 100.0 - p * 100.0)).collect(),
+        ));
+        origins[absent] = Some("100 − the attendance percentage".into());
     }
     if num(columns, absent).is_none()
         && let (Some(a), Some(u)) = (num(columns, auth), num(columns, unauth))

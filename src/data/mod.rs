@@ -275,6 +275,7 @@ impl Dataset {
         let mut index: HashMap<(&str, i32), usize> = HashMap::new();
         let mut rows_by_year: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
         let mut duplicates = 0usize;
+        let mut warnings_early: Vec<Diag> = Vec::new();
         for row in 0..pupils.rows {
             let (Some(u), Some(y)) = (upn.and_then(|c| c.text(row)), year.and_then(|c| c[row])) else {
                 continue; // load already reported blank keys as errors
@@ -339,7 +340,28 @@ impl Dataset {
                 y
             }
             None => match years.last() {
-                Some(y) => *y,
+                Some(y) => {
+                    // One mistyped year (2042/43) would otherwise become the year judged.
+                    if years.len() >= 2 {
+                        let (last, before) =
+                            (rows_by_year[y].len(), rows_by_year[&years[years.len() - 2]].len());
+                        if last * 10 < before {
+                            warnings_early.push(
+                                Diag::warning(
+                                    "few-pupils-in-year",
+                                    format!(
+                                        "the latest year, {}, has {last} pupil row{} against {before} in {}: it is the year judged; is a year mistyped?",
+                                        values::format_year(*y),
+                                        if last == 1 { "" } else { "s" },
+                                        values::format_year(years[years.len() - 2])
+                                    ),
+                                )
+                                .help("to judge another year, set year = \"2024/25\" in sencheck.toml or use --year"),
+                            );
+                        }
+                    }
+                    *y
+                }
                 None => {
                     diags.push(Diag::error(
                         "no-pupils",
@@ -352,7 +374,7 @@ impl Dataset {
 
         let mut links = vec![None; tables.len()];
         let mut table_years = vec![std::collections::BTreeSet::new(); tables.len()];
-        let mut warnings = Diags::default();
+        let mut warnings = Diags(warnings_early);
         for (i, t) in tables.iter().enumerate() {
             let Some(t) = t else { continue };
             if i == TableId::PUPILS.0 || !t.id.schema().pupil_keyed {

@@ -17,6 +17,10 @@ pub fn parse_cell(ty: ColType, cell: &str) -> Result<Option<Value>, String> {
     if cell.is_empty() {
         return Ok(None);
     }
+    // A spreadsheet's error cell is never a value, not even a pupil id.
+    if ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"].contains(&cell) {
+        return Err(format!("{}, not the spreadsheet error {cell}", ty.describe()));
+    }
     match ty {
         ColType::Id | ColType::Text => Ok(Some(Value::Str(cell.to_string()))),
         ColType::Number => parse_number(cell).map(|n| Some(Value::Num(n))),
@@ -213,7 +217,9 @@ pub fn parse_date(cell: &str) -> Result<String, String> {
     if let Some(d) = parse_named_month(s) {
         return d;
     }
-    let s = s.split_whitespace().next().unwrap_or(s); // "05/09/2024 00:00" from Excel
+    // "05/09/2024 00:00" from Excel, "2024-09-05T00:00:00" from OpenDocument.
+    let s = s.split_whitespace().next().unwrap_or(s);
+    let s = s.split('T').next().unwrap_or(s);
     let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
     if parts.len() != 3
         || parts

@@ -935,7 +935,10 @@ impl<'a> Evaluator<'a> {
         if !empty.is_empty() {
             let who = empty
                 .iter()
-                .map(|f| format!("{}: all {} pupils are missing the value", f.label, f.size))
+                .map(|f| match f.size {
+                    1 => format!("{}: its one pupil is missing the value", f.label),
+                    n => format!("{}: all {n} pupils are missing the value", f.label),
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
             let text = format!("{subject}no data to judge — {who}.");

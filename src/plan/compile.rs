@@ -487,7 +487,7 @@ fn apply_overrides(env: &mut Env, input: &CompileInput, diags: &mut Diags) {
             (ParamValue::Num(n, _), "min_group" | "min_years") if *n < 1.0 || n.fract() != 0.0 => {
                 Some("a whole number of at least 1")
             }
-            (ParamValue::Num(n, _), "confidence") if !(0.5..1.0).contains(n) => {
+            (ParamValue::Num(n, _), "confidence") if !(0.5..=0.999).contains(n) => {
                 Some("a percentage from 50% to 99.9%")
             }
             _ => None,
@@ -763,7 +763,7 @@ fn compile_rule(
     };
     let min_years = param_num("min_years").unwrap_or(DEFAULT_MIN_YEARS);
     let confidence = param_num("confidence").unwrap_or(DEFAULT_CONFIDENCE);
-    if !(confidence > 0.5 && confidence < 1.0) {
+    if !(0.5..=0.999).contains(&confidence) {
         let d = cx
             .err(
                 "config-bad-param",
@@ -774,7 +774,7 @@ fn compile_rule(
                 r.id.span,
                 "in this rule's tests",
             )
-            .help("set `confidence` between 50% and 100%, e.g. 95%");
+            .help("set `confidence` from 50% to 99.9%, e.g. 95%");
         cx.report(d);
     }
 
