@@ -970,7 +970,7 @@ fn check_benchmarks(
         return;
     };
     let mut unknown: Vec<String> = Vec::new();
-    for r in 0..lines.len() {
+    for (r, &line) in lines.iter().enumerate() {
         let (Some(measure), Some(group)) = (m.text(r), g.text(r)) else {
             continue;
         };
@@ -988,12 +988,12 @@ fn check_benchmarks(
                         format!(
                             "{} line {}: a percentage of {} is not possible",
                             source.name,
-                            lines[r],
+                            line,
                             v.num(r).unwrap_or(0.0)
                         ),
                     )
                     .in_file(source)
-                    .label(line_span(text, lines[r]), "this row")
+                    .label(line_span(text, line), "this row")
                     .help("benchmark percentages are written as in the national figures: 17.84 for 17.84%"),
                 );
             }
