@@ -32,6 +32,18 @@ fn run(dir: &Path, extra: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The JSON finding of a rule in a check's output.
+fn finding(o: &Output, rule: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap()
+        .clone()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -128,13 +140,7 @@ fn a_term_with_no_possible_sessions_does_not_push_attendance_over_100_percent() 
     workspace(dir.path(), rules, "", attendance);
     let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let x1 = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "X1")
-        .unwrap();
+    let x1 = finding(&o, "X1");
     // (130 + 126) / (140 + 140): the spring row has no possible sessions, so it is left out.
     assert_eq!(x1["text"], "91.4%");
 }
@@ -146,13 +152,7 @@ fn a_parameter_named_like_a_code_does_not_change_what_the_code_means() {
         "param N = \"E\"\nrule X1 \"t\" {\n  question H1\n  min_group 1\n  note \"{count(non_sen)}\"\n}\n";
     workspace(dir.path(), rules, "", ATTENDANCE);
     let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let x1 = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "X1")
-        .unwrap();
+    let x1 = finding(&o, "X1");
     assert_eq!(x1["text"], "2");
 }
 
@@ -238,13 +238,7 @@ fn an_export_with_only_an_attendance_percentage_is_read() {
     workspace(dir.path(), rules, "", attendance);
     let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let x1 = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "X1")
-        .unwrap();
+    let x1 = finding(&o, "X1");
     // SEN pupils P1 (88.5%) and P3 (90.5%) weigh the same: 89.5%; one of them misses 10% or more.
     assert_eq!(x1["text"], "89.5% 50.0%");
 }
@@ -285,26 +279,14 @@ fn a_small_bare_percentage_in_a_column_of_percentages_is_not_read_as_a_fraction(
     workspace(dir.path(), rules, "", attendance);
     let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let x1 = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "X1")
-        .unwrap();
+    let x1 = finding(&o, "X1");
     assert_eq!(x1["text"], "45.4%");
     // A column of fractions, as Excel stores percentage cells, is read as fractions.
     let attendance =
         "UPN,Academic Year,Attendance %\nP1,2024/25,0.8\nP2,2024/25,0.97\nP3,2024/25,0.9\nP4,2024/25,0.95\n";
     workspace(dir.path(), rules, "", attendance);
     let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let x1 = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "X1")
-        .unwrap();
+    let x1 = finding(&o, "X1");
     assert_eq!(x1["text"], "85.0%");
 }
 
@@ -344,13 +326,7 @@ fn one_export_per_year_takes_each_file_s_year_from_its_name_or_its_dates() {
     .unwrap();
     let o = run(d, &["--format", "json", "--fail-on", "never"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let x1 = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "X1")
-        .unwrap();
+    let x1 = finding(&o, "X1");
     // 2024/25 only: 270 of 300 sessions; the two suspensions dated in 2024/25.
     assert_eq!(x1["text"], "90.0% 2");
 
