@@ -304,6 +304,16 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
         ])
     })?;
     let mut other_sheets: Vec<String> = Vec::new();
+    if let Some(sheet) = &cfg.sheet
+        && !super::sheet::is_spreadsheet(file)
+    {
+        diags.push(ws.diag_at(
+            "config-bad-value",
+            format!("`sheet` is for spreadsheets, and {file} is a text export"),
+            span_of(sheet),
+            "not a spreadsheet",
+        ));
+    }
     let text = if super::sheet::is_spreadsheet(file) {
         let (text, sheet, all) =
             super::sheet::to_csv(bytes, cfg.sheet.as_ref().map(|s| s.get_ref().as_str())).map_err(|msg| {
