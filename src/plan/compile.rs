@@ -1503,7 +1503,12 @@ impl<'a, 'e> Cx<'a, 'e> {
                                 .help(unit_hint(want, by_m.unit())),
                             );
                         }
-                        if matches!(by_m, MExpr::Const(v, _) if v < 0.0) {
+                        let negative = match &by_m {
+                            MExpr::Const(v, _) => *v < 0.0,
+                            MExpr::Neg(inner) => matches!(**inner, MExpr::Const(v, _) if v > 0.0),
+                            _ => false,
+                        };
+                        if negative {
                             return self.fail(
                                 self.err("bad-number", "a change is measured either way: give its size", by.span, "a negative size")
                                     .help("write `changed by at least 5pp`; `rising` and `falling` give a direction"),
