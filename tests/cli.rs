@@ -420,3 +420,24 @@ fn diagnostic_misspelt_keyword() {
 fn diagnostic_unclosed_quote() {
     insta::assert_snapshot!(diagnostics("syntax-quote"));
 }
+
+/// Regression: one stray value in a sheet's last cell made the spreadsheet reader try to
+/// allocate the whole grid and abort.
+#[test]
+fn a_stray_value_in_a_sheets_last_cell_is_reported_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/xlsx");
+    std::fs::copy(src.join("stray.xlsx"), dir.path().join("stray.xlsx")).unwrap();
+    std::fs::write(
+        dir.path().join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"stray.xlsx\"\nsheet = \"Pupils\"\n",
+    )
+    .unwrap();
+    let o = sencheck(&["check", dir.path().to_str().unwrap(), "--colour", "never"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("line 1048576 has 16384 fields but the header has 7"),
+        "{}",
+        stderr(&o)
+    );
+}

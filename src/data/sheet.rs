@@ -4,7 +4,9 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use std::collections::BTreeMap;
+
+use calamine::{Data, DataRef, Reader, Sheets, open_workbook_auto_from_rs};
 
 /// Whether a file name is a spreadsheet sencheck reads through calamine.
 pub fn is_spreadsheet(file: &str) -> bool {
@@ -34,6 +36,47 @@ pub fn to_csv(bytes: Vec<u8>, sheet: Option<&str>) -> Result<(String, String, Ve
             .cloned()
             .ok_or_else(|| "has no sheets".to_string())?,
     };
+    // An .xlsx sheet is read cell by cell: its stated extent can be the whole grid (one stray
+    // value in the last cell), which a dense range would try to allocate at once.
+    if let Sheets::Xlsx(xlsx) = &mut book {
+        let cannot = |e: calamine::XlsxError| format!("sheet \"{name}\" cannot be read: {e}");
+        let mut reader = xlsx.worksheet_cells_reader(&name).map_err(cannot)?;
+        let mut rows: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+        while let Some(cell) = reader.next_cell().map_err(cannot)? {
+            let text = cell_ref_text(cell.get_value());
+            if !text.is_empty() {
+                let (r, c) = cell.get_position();
+                rows.entry(r).or_default().push((c, text));
+            }
+        }
+        drop(reader);
+        let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        let last = rows.keys().next_back().copied().unwrap_or(0);
+        // Every row is as wide as the header row (blank cells at a row's end are not stored);
+        // a wider row is left wider, and is then reported.
+        let width = rows.values().next().map_or(0, |cells| {
+            cells.iter().map(|(c, _)| *c as usize + 1).max().unwrap_or(0)
+        });
+        for r in 0..=last {
+            let mut cells: Vec<String> = Vec::new();
+            for (c, text) in rows.remove(&r).unwrap_or_default() {
+                let c = c as usize;
+                if cells.len() <= c {
+                    cells.resize(c + 1, String::new());
+                }
+                cells[c] = text;
+            }
+            if cells.is_empty() {
+                // A blank row stays one empty field (skipped when read), not a row of commas.
+                cells.push(String::new());
+            } else if cells.len() < width {
+                cells.resize(width, String::new());
+            }
+            out.write_record(&cells).map_err(|e| e.to_string())?;
+        }
+        let bytes = out.into_inner().map_err(|e| e.to_string())?;
+        return Ok((String::from_utf8_lossy(&bytes).into_owned(), name, names));
+    }
     let range = book
         .worksheet_range(&name)
         .map_err(|e| format!("sheet \"{name}\" cannot be read: {e}"))?;
@@ -63,6 +106,20 @@ fn cell_text(c: &Data) -> String {
         Data::DateTime(d) => d.as_f64().to_string(),
         // #N/A, #DIV/0! and the like are shown as written, so the cell is reported as bad.
         Data::Error(e) => format!("{e}"),
+    }
+}
+
+fn cell_ref_text(c: &DataRef) -> String {
+    match c {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(d) if d.is_datetime() => serial_date(d.as_f64()),
+        DataRef::DateTime(d) => d.as_f64().to_string(),
+        DataRef::Error(e) => format!("{e}"),
     }
 }
 

@@ -23,3 +23,8 @@ att.append(["UPN", "Academic Year", "Possible Sessions", "Sessions Present"])
 for upn, present in [("X1", 170), ("X2", 190), ("X3", 160), ("X4", 188)]:
     att.append([upn, "2024/25", 200, present])
 wb.save("pupils.xlsx")
+
+# A copy with one stray value in the sheet's very last cell, whose stated extent is then the
+# whole grid: sencheck must report the far row, not try to hold a million by 16,384 cells.
+pupils["XFD1048576"] = "x"
+wb.save("stray.xlsx")
