@@ -501,19 +501,20 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
                 .position(|(i, h)| h == a && !taken.contains(&i))
         }) {
             if candidates.len() > 1 {
+                // Name columns by position too: two columns may carry the same header.
                 let names: Vec<String> = candidates
                     .iter()
-                    .map(|&i| format!("\"{}\"", headers[i]))
+                    .map(|&i| format!("\"{}\" (column {})", headers[i], i + 1))
                     .collect();
                 warnings.push(
                     Diag::warning(
                         "ambiguous-column",
                         format!(
-                            "{shown}: {} could each be {}.{}; \"{}\" is used",
+                            "{shown}: {} could each be {}.{}; column {} is used",
                             names.join(" and "),
                             schema.name,
                             col.name,
-                            headers[hi]
+                            hi + 1
                         ),
                     )
                     .in_file(&source)
