@@ -389,3 +389,40 @@ fn a_year_the_clubs_export_does_not_cover_is_not_judged_as_no_participation() {
         .unwrap();
     assert_eq!(k1["needs"][0], "table activities for 2023/24");
 }
+
+#[test]
+fn an_empty_cohort_for_each_and_a_header_only_file_are_said_not_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "rule X1 \"t\" {\n  question H3\n  for each need in ehc\n  concern when attendance(need) < 90% \"{need}\"\n}\n";
+    workspace(dir.path(), rules, "", ATTENDANCE);
+    std::fs::write(dir.path().join("exclusions.csv"), "UPN,Academic Year,Type\n").unwrap();
+    std::fs::write(
+        dir.path().join("sencheck.toml"),
+        "[tables.pupils]\nfile = \"pupils.csv\"\n[tables.attendance]\nfile = \"attendance.csv\"\n[tables.exclusions]\nfile = \"exclusions.csv\"\n",
+    )
+    .unwrap();
+    // The workspace's pupils include one EHC plan; remove it so the cohort is empty.
+    let pupils = std::fs::read_to_string(dir.path().join("pupils.csv"))
+        .unwrap()
+        .replace(",E,ASD", ",K,ASD");
+    std::fs::write(dir.path().join("pupils.csv"), pupils).unwrap();
+    let o = run(dir.path(), &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let notes: Vec<&str> = v["data_notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.ends_with("exclusions.csv has a header line but no rows")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"rule X1: no groups to judge: cohort `ehc` has no pupils in 2024/25"),
+        "{notes:?}"
+    );
+}

@@ -914,6 +914,14 @@ fn load_file(ws: &Workspace, id: TableId, cfg: &TableConfig, file: &str) -> Resu
     if diags.has_errors() {
         return Err(diags);
     }
+    if lines.is_empty() && !diags.has_errors() {
+        warnings.push(
+            Diag::warning("no-rows", format!("{shown} has a header line but no rows"))
+                .in_file(&source)
+                .label(line_span(&text, 1), "headers only")
+                .help("rules that need this table are not run; check the export's date range or filters"),
+        );
+    }
     let used: Vec<usize> = sources
         .iter()
         .filter_map(|s| match s {

@@ -684,6 +684,18 @@ impl<'a> Evaluator<'a> {
                 clauses,
             } => {
                 let within = self.named(g.within);
+                if within.is_empty() {
+                    // No pupils, no groups: "nothing to report" would hide that nothing was judged.
+                    self.list_unknown.push((
+                        rule.meta.id.clone(),
+                        0,
+                        format!(
+                            "groups to judge: cohort `{}` has no pupils in {}",
+                            self.plan.cohorts[g.within.0].name,
+                            format_year(self.year)
+                        ),
+                    ));
+                }
                 let (groups, ungrouped) = self.groups(g, &within);
                 if ungrouped > 0 {
                     // Pupils with no value for the field are in no group: say so, never drop them.
@@ -1210,6 +1222,10 @@ impl<'a> Evaluator<'a> {
             }
         }
         for (rule, unknown, why) in &self.list_unknown {
+            if *unknown == 0 {
+                notes.push(format!("rule {rule}: no {why}"));
+                continue;
+            }
             let n = if self.anonymise && (*unknown as f64) < self.anonymise_floor {
                 format!("fewer than {}", format_value(self.anonymise_floor, Unit::Count))
             } else {
